@@ -1,0 +1,102 @@
+"""The OCR engine behind a small protocol, and its one real implementation on RapidOCR."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from .errors import OcrFailed
+
+Image = npt.NDArray[np.uint8]
+
+
+@dataclass(frozen=True)
+class DetectedBox:
+    """A text region found by the detector: four corners in the input image, and a score."""
+
+    quad: npt.NDArray[np.float32]
+    score: float
+
+
+@dataclass(frozen=True)
+class Recognition:
+    text: str
+    confidence: float
+
+
+class OcrEngine(Protocol):
+    """What the pipeline needs from an OCR engine; every call is thread-safe and stateless."""
+
+    def detect(self, image: Image, max_side: int) -> list[DetectedBox]:
+        """Find text regions, running the detector with the longer side scaled to `max_side`."""
+
+    def recognize(self, crops: Sequence[Image]) -> list[Recognition]:
+        """Read one line of text from each crop."""
+
+    def upside_down(self, crops: Sequence[Image]) -> list[float]:
+        """For each text-line crop, the probability that it is rotated by 180 degrees."""
+
+
+class RapidOcrEngine:
+    """RapidOCR's ONNX models (PP-OCRv6 small det/rec, PP-OCR mobile cls), loaded once.
+
+    RapidOCR's own `__call__` stores per-call options on the shared object, which is unsafe
+    in a concurrent server, so this adapter calls its three stage objects directly.
+    """
+
+    def __init__(self, threads: int = 0) -> None:
+        from rapidocr import RapidOCR  # heavy import, kept out of module import time
+
+        params: dict[str, Any] = {"Global.log_level": "error"}
+        if threads > 0:
+            params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
+            params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
+        try:
+            ocr = RapidOCR(params=params)
+            self._det = ocr._load_det_model()
+            self._cls = ocr._load_cls_model()
+            self._rec = ocr._load_rec_model()
+        except Exception as exc:  # any model-loading failure means no OCR at all
+            raise OcrFailed(f"could not load the OCR models: {exc}") from exc
+        self._lock = threading.Lock()
+
+    def detect(self, image: Image, max_side: int) -> list[DetectedBox]:
+        from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+        h, w = image.shape[:2]
+        scale = max_side / max(h, w)
+        size = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
+        resized = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        tensor = DetPreProcess(max(size), "max").normalize(resized)
+        tensor = np.expand_dims(tensor.transpose((2, 0, 1)), 0).astype(np.float32)
+        preds = self._det.session(tensor)
+        boxes, scores = self._det.postprocess_op(preds, (h, w))
+        return [
+            DetectedBox(np.asarray(box, dtype=np.float32), float(score))
+            for box, score in zip(boxes, scores, strict=True)
+        ]
+
+    def recognize(self, crops: Sequence[Image]) -> list[Recognition]:
+        if not crops:
+            return []
+        from rapidocr.ch_ppocr_rec import TextRecInput
+
+        out = self._rec(TextRecInput(img=list(crops)))
+        return [
+            Recognition(str(text), float(score))
+            for text, score in zip(out.txts or (), out.scores, strict=True)
+        ]
+
+    def upside_down(self, crops: Sequence[Image]) -> list[float]:
+        if not crops:
+            return []
+        out = self._cls(list(crops))
+        return [
+            float(score) if "180" in label else 1.0 - float(score) for label, score in out.cls_res
+        ]

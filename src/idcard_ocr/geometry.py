@@ -1,0 +1,108 @@
+"""Pure geometry: quadrilaterals, perspective warps and box maths. No I/O, no state."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+Quad = npt.NDArray[np.float32]
+"""Four (x, y) corners, shape (4, 2), clockwise from the top-left."""
+
+# The card is ISO/IEC 7810 ID-1: 85.6 x 54 mm.
+CARD_ASPECT = 85.6 / 54.0
+CARD_WIDTH = 1024
+CARD_HEIGHT = round(CARD_WIDTH / CARD_ASPECT)
+
+
+def order_quad(points: npt.ArrayLike) -> Quad:
+    """Order four points clockwise starting from the one nearest the top-left."""
+    pts = np.asarray(points, dtype=np.float32).reshape(4, 2)
+    center = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - center[1], pts[:, 0] - center[0])
+    pts = pts[np.argsort(angles)]
+    start = int(np.argmin(pts.sum(axis=1)))
+    return np.roll(pts, -start, axis=0)
+
+
+def rotate_quad(quad: Quad, quarter_turns: int) -> Quad:
+    """Relabel corners so the warp turns the content by 90 degrees clockwise per quarter turn."""
+    return np.roll(quad, -quarter_turns % 4, axis=0)
+
+
+def side_lengths(quad: Quad) -> npt.NDArray[np.float64]:
+    """Lengths of the top, right, bottom and left sides."""
+    return np.asarray(np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1), dtype=np.float64)
+
+
+def quad_aspect(quad: Quad) -> float:
+    """Mean horizontal side over mean vertical side (about 1.59 for a card seen straight on)."""
+    top, right, bottom, left = side_lengths(quad)
+    return float((top + bottom) / max(left + right, 1e-6))
+
+
+def quad_area(quad: Quad) -> float:
+    return float(abs(cv2.contourArea(quad.astype(np.float32))))
+
+
+def warp_matrix(quad: Quad, width: int, height: int) -> npt.NDArray[np.float64]:
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    return np.asarray(cv2.getPerspectiveTransform(quad.astype(np.float32), target))
+
+
+def warp_quad(
+    image: npt.NDArray[np.uint8], quad: Quad, width: int, height: int
+) -> npt.NDArray[np.uint8]:
+    """Flatten the quadrilateral into a width x height image."""
+    matrix = warp_matrix(quad, width, height)
+    flags = cv2.INTER_AREA if quad_area(quad) > width * height else cv2.INTER_LINEAR
+    warped = cv2.warpPerspective(
+        image, matrix, (width, height), flags=flags, borderMode=cv2.BORDER_REPLICATE
+    )
+    return np.asarray(warped, dtype=np.uint8)
+
+
+def map_points(points: npt.ArrayLike, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float32]:
+    """Apply a 3x3 homography to (N, 2) points."""
+    pts = np.asarray(points, dtype=np.float32).reshape(-1, 1, 2)
+    return np.asarray(cv2.perspectiveTransform(pts, matrix).reshape(-1, 2), dtype=np.float32)
+
+
+def box_of(points: npt.ArrayLike) -> tuple[float, float, float, float]:
+    """Axis-aligned bounding box (x0, y0, x1, y1) of a point set."""
+    pts = np.asarray(points, dtype=np.float32).reshape(-1, 2)
+    x0, y0 = pts.min(axis=0)
+    x1, y1 = pts.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def quad_iou(a: Quad, b: Quad) -> float:
+    """Intersection over union of two convex quadrilaterals."""
+    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    union = quad_area(a) + quad_area(b) - inter
+    return float(inter / union) if union > 0 else 0.0
+
+
+def overlap_of_smaller(a: Quad, b: Quad) -> float:
+    """Share of the smaller quadrilateral that lies inside the other."""
+    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    smaller = min(quad_area(a), quad_area(b))
+    return float(inter / smaller) if smaller > 0 else 0.0
+
+
+def scale_quad(quad: Quad, factor: float) -> Quad:
+    return np.asarray(quad * factor, dtype=np.float32)
+
+
+def expand_quad(quad: Quad, ratio: float) -> Quad:
+    """Grow the quadrilateral around its centre by `ratio` of its size."""
+    center = quad.mean(axis=0)
+    return np.asarray(center + (quad - center) * (1.0 + ratio), dtype=np.float32)
+
+
+def crop_quad(image: npt.NDArray[np.uint8], quad: Quad) -> npt.NDArray[np.uint8]:
+    """Cut a (possibly tilted) text quadrilateral out as an upright rectangle."""
+    top, right, bottom, left = side_lengths(quad)
+    width = max(int(round(max(top, bottom))), 4)
+    height = max(int(round(max(left, right))), 4)
+    return warp_quad(image, quad, width, height)

@@ -1,0 +1,43 @@
+"""The printed layout of both card sides, loaded once from data/layout.json."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from .result import CardSide
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    top: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class SideLayout:
+    labels: dict[str, tuple[str, float]]
+    """Field name -> (printed label, expected vertical centre)."""
+    rows: tuple[Row, ...]
+    value_x0: float
+    side_words: tuple[str, ...]
+    portrait_x0: float = 1.0
+    portrait_box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+
+
+@cache
+def side_layout(side: CardSide) -> SideLayout:
+    raw = json.loads(resources.files("idcard_ocr").joinpath("data/layout.json").read_text("utf-8"))
+    key = side.value.lower()
+    spec = raw[key]
+    return SideLayout(
+        labels={field: (label, float(y)) for field, (label, y) in spec["labels"].items()},
+        rows=tuple(Row(name, float(top), float(bottom)) for name, top, bottom in spec["rows"]),
+        value_x0=float(spec["value_x0"]),
+        side_words=tuple(raw["side_words"][key]),
+        portrait_x0=float(spec.get("portrait_x0", 1.0)),
+        portrait_box=tuple(spec.get("portrait_box", (0.0, 0.0, 0.0, 0.0))),
+    )

@@ -1,0 +1,172 @@
+"""The recognizer: decode, locate, orient, read, parse, validate, crop, as one call."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from . import geometry
+from .engine import OcrEngine, RapidOcrEngine
+from .errors import CardSideMismatch, IdCardTooSmall, MultiCard, NoIdCard
+from .result import CardSide, FieldReading, IdCardResult
+from .stages.crop import encode_jpeg, portrait_region
+from .stages.decode import decode_image
+from .stages.locate import CardCandidate, locate_cards
+from .stages.orient import OrientedCard, orient_card
+from .stages.parse import ParsedCard, parse_card, union_quad
+from .stages.read import read_text
+from .stages.validate import ValidatedCard, validate_card
+
+MIN_CARD_WIDTH_PX = 250
+MAX_CANDIDATES = 4
+MIN_SIDE_SCORE = 2.0
+
+
+@dataclass(frozen=True)
+class ReadCard:
+    """One card fully through the pipeline."""
+
+    oriented: OrientedCard
+    read_ms: float
+    parsed: ParsedCard
+    validated: ValidatedCard
+
+
+class Recognizer:
+    """Reads identity cards from image bytes. Thread-safe: one instance serves a server."""
+
+    def __init__(self, engine: OcrEngine | None = None) -> None:
+        self._engine = engine
+        self._engine_lock = threading.Lock()
+
+    @property
+    def engine(self) -> OcrEngine:
+        if self._engine is None:
+            with self._engine_lock:
+                if self._engine is None:
+                    self._engine = RapidOcrEngine()
+        return self._engine
+
+    def __call__(
+        self,
+        image: bytes,
+        *,
+        card_side: CardSide | None = None,
+        crop_portrait: bool = False,
+        crop_id_card: bool = False,
+    ) -> IdCardResult:
+        decoded = decode_image(image)
+        located = locate_cards(decoded.pixels)
+        cards = self._read_cards(decoded.pixels, located.candidates)
+        chosen = _choose(cards, card_side)
+        timings = {"decode": decoded.elapsed_ms, "locate": located.elapsed_ms}
+        return _assemble(chosen, card_side, crop_portrait, crop_id_card, timings)
+
+    def _read_cards(
+        self, pixels: npt.NDArray[np.uint8], candidates: Sequence[CardCandidate]
+    ) -> list[ReadCard]:
+        cards: list[ReadCard] = []
+        too_small = 0
+        for candidate in candidates[:MAX_CANDIDATES]:
+            if _width_px(candidate) < MIN_CARD_WIDTH_PX:
+                too_small += 1
+                continue
+            oriented = orient_card(pixels, candidate, self.engine)
+            text = read_text(oriented, self.engine)
+            parsed = parse_card(text)
+            if parsed.side_score >= MIN_SIDE_SCORE:
+                cards.append(ReadCard(oriented, text.elapsed_ms, parsed, validate_card(parsed)))
+        if not cards and too_small:
+            raise IdCardTooSmall(
+                f"the card is under {MIN_CARD_WIDTH_PX} px wide: photograph it closer"
+            )
+        if not cards:
+            raise NoIdCard("no identity card was found in the image")
+        return cards
+
+
+def _width_px(candidate: CardCandidate) -> float:
+    return float(max(geometry.side_lengths(candidate.quad)))
+
+
+def _choose(cards: list[ReadCard], card_side: CardSide | None) -> list[ReadCard]:
+    """At most one card per side; the requested side must be among them."""
+    by_side: dict[CardSide, list[ReadCard]] = {}
+    for card in cards:
+        by_side.setdefault(card.parsed.side, []).append(card)
+    for side, same in by_side.items():
+        if len(same) > 1:
+            raise MultiCard(f"the image shows {len(same)} cards of the {side.value} side")
+    if card_side is not None and card_side not in by_side:
+        shown = next(iter(by_side)).value
+        raise CardSideMismatch(f"CardSide is {card_side.value} but the card shows its {shown}")
+    order = [CardSide.FRONT, CardSide.BACK]
+    return [by_side[side][0] for side in order if side in by_side]
+
+
+def _assemble(
+    cards: list[ReadCard],
+    card_side: CardSide | None,
+    crop_portrait: bool,
+    crop_id_card: bool,
+    timings: dict[str, float],
+) -> IdCardResult:
+    texts: dict[str, str] = {}
+    fields: dict[str, FieldReading] = {}
+    for card in cards:
+        texts.update(card.validated.texts)
+        fields.update(_field_readings(card))
+        _add_timings(timings, card)
+    front = next((c for c in cards if c.parsed.side is CardSide.FRONT), None)
+    shown = next((c for c in cards if c.parsed.side is card_side), front or cards[0])
+    return IdCardResult(
+        name=texts.get("name", ""),
+        sex=texts.get("sex", ""),
+        nation=texts.get("nation", ""),
+        birth=texts.get("birth", ""),
+        address=texts.get("address", ""),
+        id_num=texts.get("id_num", ""),
+        authority=texts.get("authority", ""),
+        valid_date=texts.get("valid_date", ""),
+        portrait_jpeg=encode_jpeg(portrait_region(front.oriented.image))
+        if crop_portrait and front
+        else b"",
+        card_jpeg=encode_jpeg(shown.oriented.image) if crop_id_card else b"",
+        sides=tuple(c.parsed.side for c in cards),
+        fields=fields,
+        checks=tuple(check for c in cards for check in c.validated.checks),
+        card_polygons=tuple(_polygon(c.oriented.quad) for c in cards),
+        rotations=tuple(round(c.oriented.rotation) % 360 for c in cards),
+        timings_ms=timings,
+    )
+
+
+def _field_readings(card: ReadCard) -> dict[str, FieldReading]:
+    to_image = np.linalg.inv(
+        geometry.warp_matrix(card.oriented.quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT)
+    )
+    readings = {}
+    for name, text in card.validated.texts.items():
+        raw = card.parsed.fields[name]
+        box = union_quad(raw.quads)
+        polygon = _polygon(geometry.map_points(box, to_image)) if box is not None else ()
+        readings[name] = FieldReading(text, raw.confidence, polygon)
+    return readings
+
+
+def _polygon(quad: npt.NDArray[np.float32]) -> tuple[tuple[float, float], ...]:
+    return tuple((round(float(x), 1), round(float(y), 1)) for x, y in quad)
+
+
+def _add_timings(timings: dict[str, float], card: ReadCard) -> None:
+    for stage, ms in (
+        ("orient", card.oriented.elapsed_ms),
+        ("read", card.read_ms),
+        ("parse", card.parsed.elapsed_ms),
+        ("validate", card.validated.elapsed_ms),
+    ):
+        timings[stage] = timings.get(stage, 0.0) + ms

@@ -1,0 +1,60 @@
+"""What a recognition returns: the eight Tencent fields plus what Tencent does not give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class CardSide(str, Enum):
+    """FRONT is the portrait side, BACK the national-emblem side (Tencent's naming)."""
+
+    FRONT = "FRONT"
+    BACK = "BACK"
+
+
+@dataclass(frozen=True)
+class FieldReading:
+    """One field as read: its final text, the OCR confidence and where it sits.
+
+    `polygon` is in the coordinates of the original image, clockwise from top-left.
+    """
+
+    text: str
+    confidence: float
+    polygon: tuple[tuple[float, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class Check:
+    """One consistency check the validator ran, e.g. the ID number's check digit."""
+
+    name: str
+    passed: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class IdCardResult:
+    """The fields of one card (or of a front and a back seen together).
+
+    Text fields use Tencent's formats; a field the image does not show is "".
+    """
+
+    name: str = ""
+    sex: str = ""
+    nation: str = ""
+    birth: str = ""
+    address: str = ""
+    id_num: str = ""
+    authority: str = ""
+    valid_date: str = ""
+    warn_codes: tuple[int, ...] = ()
+    portrait_jpeg: bytes = b""
+    card_jpeg: bytes = b""
+    sides: tuple[CardSide, ...] = ()
+    fields: dict[str, FieldReading] = field(default_factory=dict)
+    checks: tuple[Check, ...] = ()
+    card_polygons: tuple[tuple[tuple[float, float], ...], ...] = ()
+    rotations: tuple[int, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)

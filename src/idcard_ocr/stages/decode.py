@@ -1,0 +1,71 @@
+"""Decode: bytes in, an upright BGR image out (EXIF orientation applied), within limits."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..errors import EmptyImage, ImageDecodeFailed, ImageSizeTooLarge
+from .timing import stopwatch
+
+ACCEPTED_FORMATS = frozenset({"PNG", "JPEG", "BMP"})
+MAX_IMAGE_BYTES = 7 * 1024 * 1024
+# A decompression bomb is a small file that expands to a huge bitmap; 40 Mpx covers any phone.
+MAX_PIXELS = 40_000_000
+MIN_SIDE = 32
+
+
+@dataclass(frozen=True)
+class DecodedImage:
+    pixels: npt.NDArray[np.uint8]
+    """BGR, uint8, upright as the EXIF orientation says."""
+    source_format: str
+    elapsed_ms: float
+
+
+def decode_image(data: bytes, *, max_bytes: int = MAX_IMAGE_BYTES) -> DecodedImage:
+    """Decode PNG, JPEG or BMP bytes; anything else is ImageDecodeFailed."""
+    with stopwatch() as elapsed:
+        if not data:
+            raise EmptyImage("the image is empty")
+        if len(data) > max_bytes:
+            raise ImageSizeTooLarge(f"the image is {len(data)} bytes; the limit is {max_bytes}")
+        image, fmt = _open(data)
+        pixels = _to_bgr(image)
+    return DecodedImage(pixels, fmt, elapsed[0])
+
+
+def _open(data: bytes) -> tuple[Image.Image, str]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            fmt = image.format or ""
+            if fmt not in ACCEPTED_FORMATS:
+                raise ImageDecodeFailed(f"unsupported image format {fmt or 'unknown'}")
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ImageSizeTooLarge(f"the image is {width}x{height}; at most {MAX_PIXELS} px")
+            if min(width, height) < MIN_SIDE:
+                raise ImageDecodeFailed(f"the image is only {width}x{height} px")
+            image.load()
+            return ImageOps.exif_transpose(image) or image, fmt
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise ImageSizeTooLarge(f"the image has too many pixels: {exc}") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ImageDecodeFailed(f"the image cannot be decoded: {exc}") from exc
+
+
+def _to_bgr(image: Image.Image) -> npt.NDArray[np.uint8]:
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        # Transparent pixels are composited on white, as a viewer would show them.
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image.convert("RGBA"), mask=image.convert("RGBA").split()[3])
+        image = background
+    rgb = np.asarray(image.convert("RGB"), dtype=np.uint8)
+    return np.ascontiguousarray(rgb[:, :, ::-1])

@@ -1,0 +1,209 @@
+"""Locate: find every card in the photo as a quadrilateral.
+
+Several cheap views of the image (brightness, colourfulness, edges) each propose
+outlines; an outline is a card candidate when it is a convex four-sided shape whose sides
+fit the card's 85.6 x 54 mm aspect under plausible perspective. Corners are then refined
+by fitting straight lines to the outline's sides, which also undoes the rounded corners.
+When nothing stands out, the whole frame is taken to be a tightly cropped card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from .. import geometry
+from ..geometry import Quad
+from .timing import stopwatch
+
+WORK_SIDE = 720
+MIN_AREA_FRACTION = 0.004
+# A card seen at up to ~30 degrees of tilt still has an aspect within these bounds.
+MIN_ASPECT, MAX_ASPECT = 1.15, 2.2
+MIN_FILL = 0.88
+
+
+@dataclass(frozen=True)
+class CardCandidate:
+    quad: Quad
+    """Corners in the original image, clockwise from the top-left (orientation not known)."""
+    score: float
+    touches_border: bool
+    whole_frame: bool
+
+
+@dataclass(frozen=True)
+class LocatedCards:
+    candidates: tuple[CardCandidate, ...]
+    elapsed_ms: float
+
+
+def locate_cards(image: npt.NDArray[np.uint8]) -> LocatedCards:
+    """Find card outlines, best first, at most one per region."""
+    with stopwatch() as elapsed:
+        height, width = image.shape[:2]
+        scale = min(1.0, WORK_SIDE / max(height, width))
+        small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        found = [
+            _to_candidate(quad, score, scale, small.shape[:2])
+            for mask in _outline_masks(small)
+            for quad, score in _card_shapes(mask)
+        ]
+        candidates = _suppress_overlaps(found) or [_whole_frame(width, height)]
+    return LocatedCards(tuple(candidates), elapsed[0])
+
+
+def _outline_masks(small: npt.NDArray[np.uint8]) -> list[npt.NDArray[np.uint8]]:
+    """Binary images in which a card is likely one connected blob."""
+    blurred = cv2.GaussianBlur(small, (5, 5), 0)
+    hsv = cv2.cvtColor(blurred, cv2.COLOR_BGR2HSV)
+    gray = cv2.cvtColor(blurred, cv2.COLOR_BGR2GRAY)
+    pale = cv2.subtract(hsv[:, :, 2], hsv[:, :, 1])
+    masks = [_otsu(gray), _otsu(pale), _otsu(255 - hsv[:, :, 1])]
+    masks.append(_edge_regions(gray))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
+    return [cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel) for m in masks]
+
+
+def _otsu(channel: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    _, mask = cv2.threshold(channel, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return np.asarray(mask, dtype=np.uint8)
+
+
+def _edge_regions(gray: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """Closed outlines from edges: the card border as the boundary of a filled region."""
+    median = float(np.median(gray))
+    edges = cv2.Canny(gray, max(10.0, 0.5 * median), max(30.0, 1.2 * median))
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    filled = np.zeros_like(gray)
+    cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
+    return filled
+
+
+def _card_shapes(mask: npt.NDArray[np.uint8]) -> list[tuple[Quad, float]]:
+    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    min_area = MIN_AREA_FRACTION * mask.shape[0] * mask.shape[1]
+    shapes = []
+    for contour in contours:
+        if cv2.contourArea(contour) < min_area:
+            continue
+        quad = _fit_quad(contour)
+        if quad is None or _hugs_frame(quad, mask.shape[:2]):
+            continue
+        score = _card_likeness(quad, contour)
+        if score > 0:
+            shapes.append((quad, score))
+    return shapes
+
+
+def _fit_quad(contour: npt.NDArray[np.int32]) -> Quad | None:
+    hull = cv2.convexHull(contour)
+    perimeter = cv2.arcLength(hull, True)
+    for epsilon in (0.02, 0.03, 0.045, 0.06):
+        approx = cv2.approxPolyDP(hull, epsilon * perimeter, True)
+        if len(approx) == 4:
+            return _refine_corners(geometry.order_quad(approx), contour)
+    return None
+
+
+def _refine_corners(quad: Quad, contour: npt.NDArray[np.int32]) -> Quad:
+    """Fit a line to the middle of each side and intersect neighbours: sub-pixel corners."""
+    points = contour.reshape(-1, 2).astype(np.float32)
+    lines = []
+    for start, end in zip(quad, np.roll(quad, -1, axis=0), strict=True):
+        side = _points_along(points, start, end)
+        if len(side) < 8:
+            return quad
+        vx, vy, x0, y0 = cv2.fitLine(side, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((float(vx), float(vy), float(x0), float(y0)))
+    corners = [_intersect(lines[i - 1], lines[i]) for i in range(4)]
+    if any(c is None for c in corners):
+        return quad
+    refined = np.array(corners, dtype=np.float32)
+    if np.max(np.linalg.norm(refined - quad, axis=1)) > 0.1 * max(geometry.side_lengths(quad)):
+        return quad
+    return refined
+
+
+def _points_along(
+    points: npt.NDArray[np.float32], start: npt.NDArray[np.float32], end: npt.NDArray[np.float32]
+) -> npt.NDArray[np.float32]:
+    direction = end - start
+    length = float(np.linalg.norm(direction))
+    if length < 1:
+        return points[:0]
+    unit = direction / length
+    rel = points - start
+    along = rel @ unit
+    across = np.abs(rel[:, 0] * unit[1] - rel[:, 1] * unit[0])
+    keep = (along > 0.15 * length) & (along < 0.85 * length) & (across < max(2.0, 0.02 * length))
+    return points[keep]
+
+
+def _intersect(
+    a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+) -> tuple[float, float] | None:
+    (avx, avy, ax, ay), (bvx, bvy, bx, by) = a, b
+    det = avx * bvy - avy * bvx
+    if abs(det) < 1e-6:
+        return None
+    t = ((bx - ax) * bvy - (by - ay) * bvx) / det
+    return ax + t * avx, ay + t * avy
+
+
+def _hugs_frame(quad: Quad, shape: tuple[int, ...]) -> bool:
+    """The outline of the whole image is the background, not a card."""
+    height, width = shape[:2]
+    frame = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    return bool(np.all(np.linalg.norm(quad - frame, axis=1) < 0.02 * max(width, height)))
+
+
+def _card_likeness(quad: Quad, contour: npt.NDArray[np.int32]) -> float:
+    """0 for shapes that cannot be a card; higher for fuller, better-proportioned ones."""
+    area = geometry.quad_area(quad)
+    if area <= 0 or not cv2.isContourConvex(quad.astype(np.float32)):
+        return 0.0
+    fill = cv2.contourArea(contour) / area
+    aspect = geometry.quad_aspect(quad)
+    aspect = max(aspect, 1 / aspect)
+    if fill < MIN_FILL or not MIN_ASPECT <= aspect <= MAX_ASPECT:
+        return 0.0
+    lengths = geometry.side_lengths(quad)
+    # Opposite sides of a card under moderate perspective stay within a factor of ~1.6.
+    if max(lengths[0], lengths[2]) > 1.6 * min(lengths[0], lengths[2]):
+        return 0.0
+    if max(lengths[1], lengths[3]) > 1.6 * min(lengths[1], lengths[3]):
+        return 0.0
+    aspect_fit = 1.0 - min(abs(np.log(aspect / geometry.CARD_ASPECT)), 1.0)
+    return float(min(fill, 1.0) * aspect_fit * np.sqrt(area))
+
+
+def _to_candidate(
+    quad: Quad, score: float, scale: float, small_shape: tuple[int, ...]
+) -> CardCandidate:
+    height, width = small_shape[:2]
+    margin = 2.0
+    touches = bool(
+        np.any(quad[:, 0] < margin)
+        or np.any(quad[:, 1] < margin)
+        or np.any(quad[:, 0] > width - 1 - margin)
+        or np.any(quad[:, 1] > height - 1 - margin)
+    )
+    return CardCandidate(geometry.scale_quad(quad, 1.0 / scale), score, touches, False)
+
+
+def _suppress_overlaps(found: list[CardCandidate]) -> list[CardCandidate]:
+    kept: list[CardCandidate] = []
+    for candidate in sorted(found, key=lambda c: c.score, reverse=True):
+        if all(geometry.overlap_of_smaller(candidate.quad, k.quad) < 0.3 for k in kept):
+            kept.append(candidate)
+    return kept
+
+
+def _whole_frame(width: int, height: int) -> CardCandidate:
+    quad = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    return CardCandidate(quad, 0.0, True, True)

@@ -1,0 +1,84 @@
+"""Orient: flatten a located card to the canonical upright image and find its rotation.
+
+The warp makes the card landscape (deciding 90 vs 0); the text-direction classifier, voting
+over the detected text lines, decides whether it is upside down (180 vs 0).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .. import geometry
+from ..engine import DetectedBox, OcrEngine
+from ..geometry import CARD_HEIGHT, CARD_WIDTH, Quad
+from .locate import CardCandidate
+from .timing import stopwatch
+
+DETECT_SIDE = 960
+MIN_TEXT_LINES = 2
+
+
+@dataclass(frozen=True)
+class OrientedCard:
+    image: npt.NDArray[np.uint8]
+    """The card flattened to CARD_WIDTH x CARD_HEIGHT, upright."""
+    quad: Quad
+    """Corners in the original image: the card's own top-left first, clockwise."""
+    rotation: float
+    """Degrees the card is turned clockwise in the original image."""
+    text_boxes: tuple[DetectedBox, ...]
+    """Text regions on the flattened card, in its coordinates."""
+    candidate: CardCandidate
+    elapsed_ms: float
+
+
+def orient_card(
+    image: npt.NDArray[np.uint8], candidate: CardCandidate, engine: OcrEngine
+) -> OrientedCard:
+    with stopwatch() as elapsed:
+        quad = candidate.quad
+        top, right, _, _ = geometry.side_lengths(quad)
+        if top < right:
+            quad = geometry.rotate_quad(quad, 1)
+        flat = geometry.warp_quad(image, quad, CARD_WIDTH, CARD_HEIGHT)
+        boxes = engine.detect(flat, DETECT_SIDE)
+        if _upside_down(flat, boxes, engine):
+            quad = geometry.rotate_quad(quad, 2)
+            flat = np.ascontiguousarray(flat[::-1, ::-1])
+            boxes = [_turn_box(box) for box in boxes]
+    return OrientedCard(
+        flat, quad, _rotation(quad), tuple(boxes), candidate, elapsed[0]
+    )
+
+
+def _upside_down(
+    flat: npt.NDArray[np.uint8], boxes: list[DetectedBox], engine: OcrEngine
+) -> bool:
+    wide = [b for b in boxes if _is_horizontal_line(b.quad)]
+    if len(wide) < MIN_TEXT_LINES:
+        return False
+    crops = [geometry.crop_quad(flat, geometry.order_quad(b.quad)) for b in wide]
+    votes = engine.upside_down(crops)
+    # Longer lines carry more evidence than single characters.
+    weights = [geometry.side_lengths(geometry.order_quad(b.quad))[0] for b in wide]
+    score = sum(w * (2 * v - 1) for w, v in zip(weights, votes, strict=True))
+    return score > 0
+
+
+def _is_horizontal_line(quad: Quad) -> bool:
+    top, right, _, _ = geometry.side_lengths(geometry.order_quad(quad))
+    return bool(top > 1.5 * right)
+
+
+def _turn_box(box: DetectedBox) -> DetectedBox:
+    turned = np.array([CARD_WIDTH, CARD_HEIGHT], dtype=np.float32) - box.quad
+    return DetectedBox(geometry.order_quad(turned), box.score)
+
+
+def _rotation(quad: Quad) -> float:
+    dx, dy = quad[1] - quad[0]
+    return math.degrees(math.atan2(float(dy), float(dx))) % 360.0

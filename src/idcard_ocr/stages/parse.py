@@ -1,0 +1,239 @@
+"""Parse: turn the text lines of an upright card into raw field texts.
+
+Lines are assigned to the card's printed rows by their position; the printed labels, where
+the OCR found them, calibrate those rows (a slightly off warp shifts everything alike) and
+are then cut off the values, including when the detector glued label and value together.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..geometry import Quad
+from ..layout import SideLayout, side_layout
+from ..result import CardSide
+from .read import CardText, TextLine
+from .timing import stopwatch
+
+FRONT_FIELDS = ("name", "sex", "nation", "birth", "address", "id_num")
+BACK_FIELDS = ("authority", "valid_date")
+_SEPARATORS = re.compile(r"[\s:：,，]")
+_Cleaner = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class RawField:
+    text: str
+    confidence: float
+    quads: tuple[Quad, ...]
+    """Where the field's text sits on the flattened card."""
+
+
+@dataclass(frozen=True)
+class ParsedCard:
+    side: CardSide
+    fields: dict[str, RawField]
+    side_score: float
+    """How many of the side's printed words were found; 0 means no card text at all."""
+    elapsed_ms: float
+
+
+def detect_side(text: CardText) -> tuple[CardSide, float]:
+    """FRONT or BACK, whichever side's printed words the card shows more of."""
+    joined = "".join(line.text for line in text.lines)
+    scores = {side: _side_words_found(joined, side_layout(side)) for side in CardSide}
+    if re.search(r"\d{15,17}[\dXx]", joined):
+        scores[CardSide.FRONT] += 1.0
+    if re.search(r"\d{4}\.?\d{2}\.?\d{2}-", joined):
+        scores[CardSide.BACK] += 1.0
+    side = max(scores, key=lambda s: scores[s])
+    return side, scores[side]
+
+
+def parse_card(text: CardText) -> ParsedCard:
+    with stopwatch() as elapsed:
+        side, score = detect_side(text)
+        layout = side_layout(side)
+        rows = _assign_rows(text.lines, layout)
+        parse = _parse_front if side is CardSide.FRONT else _parse_back
+        fields = parse(rows)
+    return ParsedCard(side, fields, score, elapsed[0])
+
+
+def _side_words_found(joined: str, layout: SideLayout) -> float:
+    return float(sum(1 for word in layout.side_words if _fuzzy_find(joined, word) >= 0))
+
+
+def _assign_rows(lines: Iterable[TextLine], layout: SideLayout) -> dict[str, list[TextLine]]:
+    shift = _row_shift(lines, layout)
+    rows: dict[str, list[TextLine]] = {row.name: [] for row in layout.rows}
+    for line in lines:
+        y = line.y_center - shift
+        if line.x1 < layout.value_x0 or line.x0 > layout.portrait_x0:
+            continue
+        for row in layout.rows:
+            if row.top <= y < row.bottom:
+                rows[row.name].append(line)
+                break
+    return {name: reading_order(members) for name, members in rows.items()}
+
+
+def reading_order(lines: list[TextLine]) -> list[TextLine]:
+    """Top to bottom by visual line (boxes whose centres are within half a line), then left
+    to right."""
+    ordered: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda ln: ln.y_center):
+        if ordered and abs(line.y_center - ordered[-1][0].y_center) < 0.5 * line.height:
+            ordered[-1].append(line)
+        else:
+            ordered.append([line])
+    return [line for group in ordered for line in sorted(group, key=lambda ln: ln.x0)]
+
+
+def _row_shift(lines: Iterable[TextLine], layout: SideLayout) -> float:
+    """Median offset between where labels were found and where the layout puts them."""
+    offsets = []
+    for line in lines:
+        for label, expected_y in layout.labels.values():
+            if _starts_with_label(line.text, label):
+                offsets.append(line.y_center - expected_y)
+                break
+    return statistics.median(offsets) if offsets else 0.0
+
+
+def _parse_front(rows: dict[str, list[TextLine]]) -> dict[str, RawField]:
+    fields = {
+        "name": _field(rows["name"], "姓名", _name_chars),
+        "birth": _field(rows["birth"], "出生", lambda s: s),
+        "address": _address_field(rows["address"]),
+        "id_num": _field(rows["id_num"], "公民身份号码", _id_chars),
+    }
+    fields.update(_sex_and_nation(rows["sex_nation"]))
+    return fields
+
+
+def _parse_back(rows: dict[str, list[TextLine]]) -> dict[str, RawField]:
+    return {
+        "authority": _field(rows["authority"], "签发机关", _chinese_only),
+        "valid_date": _field(rows["valid_date"], "有效期限", lambda s: s),
+    }
+
+
+def _field(lines: list[TextLine], label: str, clean: _Cleaner) -> RawField:
+    text = _strip_label(_join(lines), label)
+    return RawField(clean(text), _confidence(lines), tuple(ln.quad for ln in lines))
+
+
+def _address_field(lines: list[TextLine]) -> RawField:
+    text = _strip_label(_join(lines), "住址")
+    return RawField(
+        restore_ling(_SEPARATORS.sub("", text)), _confidence(lines), tuple(ln.quad for ln in lines)
+    )
+
+
+def _sex_and_nation(lines: list[TextLine]) -> dict[str, RawField]:
+    text = _strip_label(_join(lines), "性别")
+    cut = _fuzzy_find(text, "民族")
+    sex_part, nation_part = (text[:cut], text[cut + 2 :]) if cut >= 0 else _split_at_sex(text)
+    sex_match = re.search("[男女]", sex_part)
+    confidence = _confidence(lines)
+    quads = tuple(ln.quad for ln in lines)
+    return {
+        "sex": RawField(sex_match.group(0) if sex_match else "", confidence, quads),
+        "nation": RawField(_chinese_only(nation_part), confidence, quads),
+    }
+
+
+def _split_at_sex(text: str) -> tuple[str, str]:
+    match = re.search("[男女]", text)
+    if not match:
+        return "", text
+    return text[: match.end()], text[match.end() :].lstrip("民族")
+
+
+def _join(lines: list[TextLine]) -> str:
+    return _SEPARATORS.sub("", "".join(line.text for line in lines))
+
+
+def _confidence(lines: list[TextLine]) -> float:
+    return min((line.confidence for line in lines), default=0.0)
+
+
+def _starts_with_label(text: str, label: str) -> bool:
+    return _fuzzy_find(_SEPARATORS.sub("", text)[: len(label) + 1], label) == 0
+
+
+def _strip_label(text: str, label: str) -> str:
+    """Cut a printed label off the start of a value, tolerating one misread character."""
+    head = text[: len(label)]
+    if len(head) == len(label) and _mismatches(head, label) <= max(0, (len(label) - 1) // 2):
+        return text[len(label) :]
+    return text
+
+
+def _fuzzy_find(text: str, word: str) -> int:
+    """Index of `word` in `text`, allowing one wrong character in words of 4 or more."""
+    exact = text.find(word)
+    if exact >= 0 or len(word) < 4:
+        return exact
+    for start in range(len(text) - len(word) + 1):
+        if _mismatches(text[start : start + len(word)], word) <= 1:
+            return start
+    return -1
+
+
+def _mismatches(a: str, b: str) -> int:
+    return sum(1 for x, y in zip(a, b, strict=True) if x != y)
+
+
+def _chinese_only(text: str) -> str:
+    return "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff" or ch == "〇")
+
+
+_NAME_DOTS = re.compile(r"[.．•・·‧∙⋅°。\-－—]")
+
+
+def _name_chars(text: str) -> str:
+    """A name keeps its Chinese characters and the middle dot of minority names."""
+    unified = _NAME_DOTS.sub("·", text)
+    kept = "".join(ch for ch in unified if "\u4e00" <= ch <= "\u9fff" or ch == "·")
+    return re.sub("·+", "·", kept).strip("·")
+
+
+def _id_chars(text: str) -> str:
+    return "".join(ch for ch in text if ch.isascii() and ch.isalnum())
+
+
+_CHINESE_NUMERALS = "一二三四五六七八九十〇零百"
+_LING_LOOKALIKES = "Oo0○◯ОоΟο"
+
+
+def restore_ling(text: str) -> str:
+    """Addresses print the numeral 〇, which OCR reads as O or 0: restore it between numerals."""
+    chars = list(text)
+    changed = True
+    while changed:
+        changed = False
+        for i, ch in enumerate(chars):
+            if ch not in _LING_LOOKALIKES:
+                continue
+            neighbours = chars[max(i - 1, 0) : i] + chars[i + 1 : i + 2]
+            if any(n in _CHINESE_NUMERALS for n in neighbours):
+                chars[i] = "〇"
+                changed = True
+    return "".join(chars)
+
+
+def union_quad(quads: tuple[Quad, ...]) -> Quad | None:
+    """The bounding rectangle of several quads, as a quad."""
+    if not quads:
+        return None
+    points = np.concatenate(quads)
+    x0, y0 = points.min(axis=0)
+    x1, y1 = points.max(axis=0)
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
