@@ -1,8 +1,8 @@
 """idcard-ocr: read both sides of the Mainland China Resident Identity Card, on your own CPU.
 
-    >>> import idcard_ocr
-    >>> result = idcard_ocr.recognize("card.jpg")
-    >>> result.name, result.id_num
+>>> import idcard_ocr
+>>> result = idcard_ocr.recognize("card.jpg")
+>>> result.name, result.id_num
 """
 
 from __future__ import annotations

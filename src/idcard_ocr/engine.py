@@ -59,9 +59,9 @@ class RapidOcrEngine:
             params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
         try:
             ocr = RapidOCR(params=params)
-            self._det = ocr._load_det_model()
-            self._cls = ocr._load_cls_model()
-            self._rec = ocr._load_rec_model()
+            self._det = ocr._load_det_model()  # type: ignore[no-untyped-call]
+            self._cls = ocr._load_cls_model()  # type: ignore[no-untyped-call]
+            self._rec = ocr._load_rec_model()  # type: ignore[no-untyped-call]
         except Exception as exc:  # any model-loading failure means no OCR at all
             raise OcrFailed(f"could not load the OCR models: {exc}") from exc
         self._lock = threading.Lock()

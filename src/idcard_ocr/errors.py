@@ -1,39 +1,39 @@
 """Every failure the service can report, each leaf carrying its Tencent error code.
 
-    IdCardOcrError
-    ├── ClientError                      (the request itself is wrong)
-    │   ├── MissingParameter             MissingParameter
-    │   ├── InvalidParameter             InvalidParameter
-    │   ├── ConfigFormatError            InvalidParameter.ConfigFormatError
-    │   ├── InvalidParameterValueLimit   InvalidParameterValue.InvalidParameterValueLimit
-    │   ├── UnknownParameter             UnknownParameter
-    │   ├── InvalidAction                InvalidAction
-    │   ├── NoSuchVersion                NoSuchVersion
-    │   ├── UnsupportedRegion            UnsupportedRegion
-    │   ├── UnsupportedProtocol          UnsupportedProtocol
-    │   ├── RequestSizeLimitExceeded     RequestSizeLimitExceeded
-    │   └── RequestLimitExceeded         RequestLimitExceeded
-    ├── AuthError                        (the signature or key is wrong)
-    │   ├── SignatureExpire              AuthFailure.SignatureExpire
-    │   ├── SecretIdNotFound             AuthFailure.SecretIdNotFound
-    │   ├── SignatureFailure             AuthFailure.SignatureFailure
-    │   └── InvalidAuthorization         AuthFailure.InvalidAuthorization
-    ├── ImageError                       (the picture cannot be used)
-    │   ├── EmptyImage                   FailedOperation.EmptyImageError
-    │   ├── ImageDecodeFailed            FailedOperation.ImageDecodeFailed
-    │   ├── ImageSizeTooLarge            FailedOperation.ImageSizeTooLarge
-    │   ├── DownloadError                FailedOperation.DownLoadError
-    │   └── ImageBlur                    FailedOperation.ImageBlur
-    ├── CardError                        (the picture holds no readable card)
-    │   ├── NoIdCard                     FailedOperation.ImageNoIdCard
-    │   ├── MultiCard                    FailedOperation.MultiCardError
-    │   ├── IdCardTooSmall               FailedOperation.IdCardTooSmall
-    │   ├── CardSideMismatch             FailedOperation.CardSideError
-    │   └── IdCardInfoIllegal            FailedOperation.IdCardInfoIllegal
-    └── ServiceError                     (our fault)
-        ├── OcrFailed                    FailedOperation.OcrFailed
-        ├── UnknownError                 FailedOperation.UnKnowError
-        └── InternalError                InternalError
+IdCardOcrError
+├── ClientError                      (the request itself is wrong)
+│   ├── MissingParameter             MissingParameter
+│   ├── InvalidParameter             InvalidParameter
+│   ├── ConfigFormatError            InvalidParameter.ConfigFormatError
+│   ├── InvalidParameterValueLimit   InvalidParameterValue.InvalidParameterValueLimit
+│   ├── UnknownParameter             UnknownParameter
+│   ├── InvalidAction                InvalidAction
+│   ├── NoSuchVersion                NoSuchVersion
+│   ├── UnsupportedRegion            UnsupportedRegion
+│   ├── UnsupportedProtocol          UnsupportedProtocol
+│   ├── RequestSizeLimitExceeded     RequestSizeLimitExceeded
+│   └── RequestLimitExceeded         RequestLimitExceeded
+├── AuthError                        (the signature or key is wrong)
+│   ├── SignatureExpire              AuthFailure.SignatureExpire
+│   ├── SecretIdNotFound             AuthFailure.SecretIdNotFound
+│   ├── SignatureFailure             AuthFailure.SignatureFailure
+│   └── InvalidAuthorization         AuthFailure.InvalidAuthorization
+├── ImageError                       (the picture cannot be used)
+│   ├── EmptyImage                   FailedOperation.EmptyImageError
+│   ├── ImageDecodeFailed            FailedOperation.ImageDecodeFailed
+│   ├── ImageSizeTooLarge            FailedOperation.ImageSizeTooLarge
+│   ├── DownloadError                FailedOperation.DownLoadError
+│   └── ImageBlur                    FailedOperation.ImageBlur
+├── CardError                        (the picture holds no readable card)
+│   ├── NoIdCard                     FailedOperation.ImageNoIdCard
+│   ├── MultiCard                    FailedOperation.MultiCardError
+│   ├── IdCardTooSmall               FailedOperation.IdCardTooSmall
+│   ├── CardSideMismatch             FailedOperation.CardSideError
+│   └── IdCardInfoIllegal            FailedOperation.IdCardInfoIllegal
+└── ServiceError                     (our fault)
+    ├── OcrFailed                    FailedOperation.OcrFailed
+    ├── UnknownError                 FailedOperation.UnKnowError
+    └── InternalError                InternalError
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 import numpy.typing as npt
@@ -62,7 +64,9 @@ def warp_quad(
     return np.asarray(warped, dtype=np.uint8)
 
 
-def map_points(points: npt.ArrayLike, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float32]:
+def map_points(
+    points: npt.ArrayLike, matrix: npt.NDArray[np.floating[Any]]
+) -> npt.NDArray[np.float32]:
     """Apply a 3x3 homography to (N, 2) points."""
     pts = np.asarray(points, dtype=np.float32).reshape(-1, 1, 2)
     return np.asarray(cv2.perspectiveTransform(pts, matrix).reshape(-1, 2), dtype=np.float32)
@@ -103,6 +107,6 @@ def expand_quad(quad: Quad, ratio: float) -> Quad:
 def crop_quad(image: npt.NDArray[np.uint8], quad: Quad) -> npt.NDArray[np.uint8]:
     """Cut a (possibly tilted) text quadrilateral out as an upright rectangle."""
     top, right, bottom, left = side_lengths(quad)
-    width = max(int(round(max(top, bottom))), 4)
-    height = max(int(round(max(left, right))), 4)
+    width = max(round(max(top, bottom)), 4)
+    height = max(round(max(left, right)), 4)
     return warp_quad(image, quad, width, height)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class CardSide(str, Enum):
+class CardSide(StrEnum):
     """FRONT is the portrait side, BACK the national-emblem side (Tencent's naming)."""
 
     FRONT = "FRONT"

@@ -10,6 +10,7 @@ When nothing stands out, the whole frame is taken to be a tightly cropped card.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -41,7 +42,7 @@ class LocatedCards:
     elapsed_ms: float
 
 
-def locate_cards(image: npt.NDArray[np.uint8]) -> LocatedCards:
+def locate_cards(image: npt.NDArray[Any]) -> LocatedCards:
     """Find card outlines, best first, at most one per region."""
     with stopwatch() as elapsed:
         height, width = image.shape[:2]
@@ -56,7 +57,7 @@ def locate_cards(image: npt.NDArray[np.uint8]) -> LocatedCards:
     return LocatedCards(tuple(candidates), elapsed[0])
 
 
-def _outline_masks(small: npt.NDArray[np.uint8]) -> list[npt.NDArray[np.uint8]]:
+def _outline_masks(small: npt.NDArray[Any]) -> list[npt.NDArray[Any]]:
     """Binary images in which a card is likely one connected blob."""
     blurred = cv2.GaussianBlur(small, (5, 5), 0)
     hsv = cv2.cvtColor(blurred, cv2.COLOR_BGR2HSV)
@@ -68,12 +69,12 @@ def _outline_masks(small: npt.NDArray[np.uint8]) -> list[npt.NDArray[np.uint8]]:
     return [cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel) for m in masks]
 
 
-def _otsu(channel: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+def _otsu(channel: npt.NDArray[Any]) -> npt.NDArray[Any]:
     _, mask = cv2.threshold(channel, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return np.asarray(mask, dtype=np.uint8)
 
 
-def _edge_regions(gray: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+def _edge_regions(gray: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """Closed outlines from edges: the card border as the boundary of a filled region."""
     median = float(np.median(gray))
     edges = cv2.Canny(gray, max(10.0, 0.5 * median), max(30.0, 1.2 * median))
@@ -84,7 +85,7 @@ def _edge_regions(gray: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     return filled
 
 
-def _card_shapes(mask: npt.NDArray[np.uint8]) -> list[tuple[Quad, float]]:
+def _card_shapes(mask: npt.NDArray[Any]) -> list[tuple[Quad, float]]:
     contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
     min_area = MIN_AREA_FRACTION * mask.shape[0] * mask.shape[1]
     shapes = []
@@ -100,7 +101,7 @@ def _card_shapes(mask: npt.NDArray[np.uint8]) -> list[tuple[Quad, float]]:
     return shapes
 
 
-def _fit_quad(contour: npt.NDArray[np.int32]) -> Quad | None:
+def _fit_quad(contour: npt.NDArray[Any]) -> Quad | None:
     hull = cv2.convexHull(contour)
     perimeter = cv2.arcLength(hull, True)
     for epsilon in (0.02, 0.03, 0.045, 0.06):
@@ -110,7 +111,7 @@ def _fit_quad(contour: npt.NDArray[np.int32]) -> Quad | None:
     return None
 
 
-def _refine_corners(quad: Quad, contour: npt.NDArray[np.int32]) -> Quad:
+def _refine_corners(quad: Quad, contour: npt.NDArray[Any]) -> Quad:
     """Fit a line to the middle of each side and intersect neighbours: sub-pixel corners."""
     points = contour.reshape(-1, 2).astype(np.float32)
     lines = []
@@ -123,7 +124,7 @@ def _refine_corners(quad: Quad, contour: npt.NDArray[np.int32]) -> Quad:
     corners = [_intersect(lines[i - 1], lines[i]) for i in range(4)]
     if any(c is None for c in corners):
         return quad
-    refined = np.array(corners, dtype=np.float32)
+    refined: Quad = np.array(corners, dtype=np.float32)
     if np.max(np.linalg.norm(refined - quad, axis=1)) > 0.1 * max(geometry.side_lengths(quad)):
         return quad
     return refined
@@ -141,7 +142,7 @@ def _points_along(
     along = rel @ unit
     across = np.abs(rel[:, 0] * unit[1] - rel[:, 1] * unit[0])
     keep = (along > 0.15 * length) & (along < 0.85 * length) & (across < max(2.0, 0.02 * length))
-    return points[keep]
+    return np.asarray(points[keep], dtype=np.float32)
 
 
 def _intersect(
@@ -162,7 +163,7 @@ def _hugs_frame(quad: Quad, shape: tuple[int, ...]) -> bool:
     return bool(np.all(np.linalg.norm(quad - frame, axis=1) < 0.02 * max(width, height)))
 
 
-def _card_likeness(quad: Quad, contour: npt.NDArray[np.int32]) -> float:
+def _card_likeness(quad: Quad, contour: npt.NDArray[Any]) -> float:
     """0 for shapes that cannot be a card; higher for fuller, better-proportioned ones."""
     area = geometry.quad_area(quad)
     if area <= 0 or not cv2.isContourConvex(quad.astype(np.float32)):

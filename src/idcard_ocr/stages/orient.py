@@ -50,14 +50,10 @@ def orient_card(
             quad = geometry.rotate_quad(quad, 2)
             flat = np.ascontiguousarray(flat[::-1, ::-1])
             boxes = [_turn_box(box) for box in boxes]
-    return OrientedCard(
-        flat, quad, _rotation(quad), tuple(boxes), candidate, elapsed[0]
-    )
+    return OrientedCard(flat, quad, _rotation(quad), tuple(boxes), candidate, elapsed[0])
 
 
-def _upside_down(
-    flat: npt.NDArray[np.uint8], boxes: list[DetectedBox], engine: OcrEngine
-) -> bool:
+def _upside_down(flat: npt.NDArray[np.uint8], boxes: list[DetectedBox], engine: OcrEngine) -> bool:
     wide = [b for b in boxes if _is_horizontal_line(b.quad)]
     if len(wide) < MIN_TEXT_LINES:
         return False
@@ -65,7 +61,7 @@ def _upside_down(
     votes = engine.upside_down(crops)
     # Longer lines carry more evidence than single characters.
     weights = [geometry.side_lengths(geometry.order_quad(b.quad))[0] for b in wide]
-    score = sum(w * (2 * v - 1) for w, v in zip(weights, votes, strict=True))
+    score = float(sum(w * (2 * v - 1) for w, v in zip(weights, votes, strict=True)))
     return score > 0
 
 

@@ -16,8 +16,15 @@ from .timing import stopwatch
 _DIGIT_LOOKALIKES = str.maketrans("OoDQIl|iZzSsBGbgqT", "000011112255866997")
 # Digits an OCR engine swaps for each other; used only when the check digit then agrees.
 _DIGIT_CONFUSIONS = {
-    "0": "689", "1": "7", "2": "7", "3": "58", "5": "63", "6": "085",
-    "7": "12", "8": "0369", "9": "08",
+    "0": "689",
+    "1": "7",
+    "2": "7",
+    "3": "58",
+    "5": "63",
+    "6": "085",
+    "7": "12",
+    "8": "0369",
+    "9": "08",
 }
 
 
@@ -64,7 +71,11 @@ def _validate_front(fields: dict[str, RawField]) -> tuple[dict[str, str], list[C
         Check("sex_matches_id", bool(sex) and sex == facts.sex),
         Check("nation_known", nation in standards.NATIONS, nation),
     ]
-    if facts.format_ok and not facts.check_ok and fields["id_num"].confidence >= ILLEGAL_MIN_CONFIDENCE:
+    if (
+        facts.format_ok
+        and not facts.check_ok
+        and fields["id_num"].confidence >= ILLEGAL_MIN_CONFIDENCE
+    ):
         raise IdCardInfoIllegal("the ID number's check digit is wrong: this cannot be a real card")
     texts = {
         "name": fields["name"].text,
@@ -91,13 +102,11 @@ def _reconcile_birth(read: dt.date | None, from_id: dt.date | None) -> dt.date |
     """The ID number is protected by its check digit; a birth line one digit off is a misread."""
     if read is None or from_id is None:
         return read or from_id
-    differing = sum(a != b for a, b in zip(read.strftime("%Y%m%d"), from_id.strftime("%Y%m%d")))
+    differing = sum(a != b for a, b in zip(f"{read:%Y%m%d}", f"{from_id:%Y%m%d}", strict=True))
     return from_id if differing <= 1 else read
 
 
-def _best_id_number(
-    raw: str, confidence: float, read_birth: dt.date | None, read_sex: str
-) -> str:
+def _best_id_number(raw: str, confidence: float, read_birth: dt.date | None, read_sex: str) -> str:
     if standards.id_number_facts(raw).valid:
         return raw
     fixed = standards.correct_id_number(raw)
