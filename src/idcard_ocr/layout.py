@@ -23,7 +23,9 @@ class SideLayout:
     """Field name -> (printed label, expected vertical centre)."""
     rows: tuple[Row, ...]
     value_x0: float
-    side_words: tuple[str, ...]
+    side_words: dict[str, float]
+    """Printed words that tell the side -> expected vertical centre."""
+    side_word_tolerance: float
     portrait_x0: float = 1.0
     portrait_box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
@@ -37,7 +39,8 @@ def side_layout(side: CardSide) -> SideLayout:
         labels={field: (label, float(y)) for field, (label, y) in spec["labels"].items()},
         rows=tuple(Row(name, float(top), float(bottom)) for name, top, bottom in spec["rows"]),
         value_x0=float(spec["value_x0"]),
-        side_words=tuple(raw["side_words"][key]),
+        side_words={word: float(y) for word, y in raw["side_words"][key].items()},
+        side_word_tolerance=float(raw["side_word_tolerance"]),
         portrait_x0=float(spec.get("portrait_x0", 1.0)),
         portrait_box=tuple(spec.get("portrait_box", (0.0, 0.0, 0.0, 0.0))),
     )

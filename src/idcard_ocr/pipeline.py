@@ -69,17 +69,12 @@ class Recognizer:
     def _read_cards(
         self, pixels: npt.NDArray[np.uint8], candidates: Sequence[CardCandidate]
     ) -> list[ReadCard]:
-        cards: list[ReadCard] = []
-        too_small = 0
-        for candidate in candidates[:MAX_CANDIDATES]:
-            if _width_px(candidate) < MIN_CARD_WIDTH_PX:
-                too_small += 1
-                continue
-            oriented = orient_card(pixels, candidate, self.engine)
-            text = read_text(oriented, self.engine)
-            parsed = parse_card(text)
-            if parsed.side_score >= MIN_SIDE_SCORE:
-                cards.append(ReadCard(oriented, text.elapsed_ms, parsed, validate_card(parsed)))
+        outlines = [c for c in candidates if not c.whole_frame][:MAX_CANDIDATES]
+        cards, too_small = self._read_each(pixels, outlines)
+        if not cards:
+            frames = [c for c in candidates if c.whole_frame]
+            cards, frame_too_small = self._read_each(pixels, frames)
+            too_small = too_small or frame_too_small
         if not cards and too_small:
             raise IdCardTooSmall(
                 f"the card is under {MIN_CARD_WIDTH_PX} px wide: photograph it closer"
@@ -87,6 +82,23 @@ class Recognizer:
         if not cards:
             raise NoIdCard("no identity card was found in the image")
         return cards
+
+    def _read_each(
+        self, pixels: npt.NDArray[np.uint8], candidates: Sequence[CardCandidate]
+    ) -> tuple[list[ReadCard], bool]:
+        """The candidates that read as a card side, and whether any was too small to try."""
+        cards: list[ReadCard] = []
+        too_small = False
+        for candidate in candidates:
+            if _width_px(candidate) < MIN_CARD_WIDTH_PX:
+                too_small = True
+                continue
+            oriented = orient_card(pixels, candidate, self.engine)
+            text = read_text(oriented, self.engine)
+            parsed = parse_card(text)
+            if parsed.side_score >= MIN_SIDE_SCORE:
+                cards.append(ReadCard(oriented, text.elapsed_ms, parsed, validate_card(parsed)))
+        return cards, too_small
 
 
 def _width_px(candidate: CardCandidate) -> float:

@@ -53,7 +53,8 @@ def locate_cards(image: npt.NDArray[Any]) -> LocatedCards:
             for mask in _outline_masks(small)
             for quad, score in _card_shapes(mask)
         ]
-        candidates = _suppress_overlaps(found) or [_whole_frame(width, height)]
+        # A tight crop shows no card outline: the whole frame is the last candidate.
+        candidates = [*_suppress_overlaps(found), _whole_frame(width, height)]
     return LocatedCards(tuple(candidates), elapsed[0])
 
 
@@ -76,8 +77,7 @@ def _otsu(channel: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 def _edge_regions(gray: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """Closed outlines from edges: the card border as the boundary of a filled region."""
-    median = float(np.median(gray))
-    edges = cv2.Canny(gray, max(10.0, 0.5 * median), max(30.0, 1.2 * median))
+    edges = cv2.Canny(gray, 20, 60)
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     filled = np.zeros_like(gray)

@@ -44,13 +44,9 @@ class ParsedCard:
 
 
 def detect_side(text: CardText) -> tuple[CardSide, float]:
-    """FRONT or BACK, whichever side's printed words the card shows more of."""
-    joined = "".join(line.text for line in text.lines)
-    scores = {side: _side_words_found(joined, side_layout(side)) for side in CardSide}
-    if re.search(r"\d{15,17}[\dXx]", joined):
-        scores[CardSide.FRONT] += 1.0
-    if re.search(r"\d{4}\.?\d{2}\.?\d{2}-", joined):
-        scores[CardSide.BACK] += 1.0
+    """FRONT or BACK, whichever side's printed words the card shows more of, each where the
+    layout prints it (a warp of the wrong region reads words, but not in their places)."""
+    scores = {side: _side_words_in_place(text.lines, side_layout(side)) for side in CardSide}
     side = max(scores, key=lambda s: scores[s])
     return side, scores[side]
 
@@ -65,15 +61,22 @@ def parse_card(text: CardText) -> ParsedCard:
     return ParsedCard(side, fields, score, elapsed[0])
 
 
-def _side_words_found(joined: str, layout: SideLayout) -> float:
-    return float(sum(1 for word in layout.side_words if _fuzzy_find(joined, word) >= 0))
+def _side_words_in_place(lines: Iterable[TextLine], layout: SideLayout) -> float:
+    found = {
+        word
+        for line in lines
+        for word, expected_y in layout.side_words.items()
+        if _fuzzy_find(_SEPARATORS.sub("", line.text), word) >= 0
+        and abs(line.y_center - expected_y) < layout.side_word_tolerance
+    }
+    return float(len(found))
 
 
 def _assign_rows(lines: Iterable[TextLine], layout: SideLayout) -> dict[str, list[TextLine]]:
-    shift = _row_shift(lines, layout)
+    to_layout = _row_calibration(lines, layout)
     rows: dict[str, list[TextLine]] = {row.name: [] for row in layout.rows}
     for line in lines:
-        y = line.y_center - shift
+        y = to_layout(line.y_center)
         if line.x1 < layout.value_x0 or line.x0 > layout.portrait_x0:
             continue
         for row in layout.rows:
@@ -81,6 +84,27 @@ def _assign_rows(lines: Iterable[TextLine], layout: SideLayout) -> dict[str, lis
                 rows[row.name].append(line)
                 break
     return {name: reading_order(members) for name, members in rows.items()}
+
+
+def _row_calibration(lines: Iterable[TextLine], layout: SideLayout) -> Callable[[float], float]:
+    """Map a found height to the layout's, from where the printed labels were found.
+
+    Two or more labels fix scale and offset (a loose crop squeezes the layout); one fixes
+    the offset only.
+    """
+    pairs = []
+    for line in lines:
+        for label, expected_y in layout.labels.values():
+            if _starts_with_label(line.text, label):
+                pairs.append((line.y_center, expected_y))
+                break
+    found_ys = {round(found, 3) for found, _ in pairs}
+    if len(found_ys) >= 2:
+        slope, offset = np.polyfit([f for f, _ in pairs], [e for _, e in pairs], 1)
+        if 0.7 < slope < 1.4:
+            return lambda y: float(slope * y + offset)
+    shift = statistics.median(f - e for f, e in pairs) if pairs else 0.0
+    return lambda y: y - shift
 
 
 def reading_order(lines: list[TextLine]) -> list[TextLine]:

@@ -1,0 +1,132 @@
+"""Service settings: embedded defaults, then an optional TOML file, then `IDCARD_OCR_*` variables.
+
+Settings are validated once, at start; an unknown key anywhere is an error rather than a
+silently ignored typo.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import string
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+__all__ = ["ENV_PREFIX", "Settings", "SettingsError", "load_settings"]
+
+ENV_PREFIX = "IDCARD_OCR_"
+MB = 1024 * 1024
+
+
+def _cpu_count() -> int:
+    return os.cpu_count() or 1
+
+
+class SettingsError(ValueError):
+    """The settings file or environment holds an unknown key or an invalid value."""
+
+
+class Settings(BaseModel):
+    """Everything the server can be told; keyword-only, immutable once built."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    keys: dict[str, SecretStr] = Field(default_factory=dict)
+    """SecretId -> SecretKey."""
+    demo_keys: bool = False
+    """True when `load_settings` generated `keys` because none were configured."""
+    public_hosts: tuple[str, ...] = ()
+    """Host values clients may have signed besides the one received (proxies, apigw)."""
+    rate_limit_per_second: float = Field(default=20.0, gt=0)
+    max_concurrency: int = Field(default_factory=_cpu_count, ge=1)
+    max_queue: int = Field(default=32, ge=0)
+    timestamp_skew_seconds: int = Field(default=300, ge=1)
+    max_body_bytes: int = Field(default=10 * MB, ge=1)
+    max_image_base64_bytes: int = Field(default=7 * MB, ge=1)
+    image_url_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Tencent's limit is 7 MB after base64 encoding, i.e. 3/4 of that as raw bytes.
+    image_url_max_bytes: int = Field(default=7 * MB * 3 // 4, ge=1)
+    allow_private_urls: bool = False
+    web_page_enabled: bool = True
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    def secret_key(self, secret_id: str) -> str | None:
+        """The SecretKey of `secret_id`, or None when it is not configured."""
+        key = self.keys.get(secret_id)
+        return key.get_secret_value() if key is not None else None
+
+
+def load_settings(path: Path | None, environ: Mapping[str, str]) -> Settings:
+    """Defaults, overlaid by the TOML file at `path` (if any), overlaid by `IDCARD_OCR_*`."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        data.update(_read_toml(path))
+    data.update(_from_environ(environ))
+    if "demo_keys" in data:
+        raise SettingsError("demo_keys is set by the server itself and cannot be configured")
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        source = f"{path} and the environment" if path else "the environment"
+        raise SettingsError(f"invalid settings (from {source}):\n{exc}") from None
+    if not settings.keys:
+        secret_id, secret_key = generate_key_pair()
+        settings = settings.model_copy(
+            update={"keys": {secret_id: SecretStr(secret_key)}, "demo_keys": True}
+        )
+    return settings
+
+
+def generate_key_pair() -> tuple[str, str]:
+    """A random (SecretId, SecretKey) shaped like Tencent's: AKID + 32 characters, and 32."""
+    alphabet = string.ascii_letters + string.digits
+    secret_id = "AKID" + "".join(secrets.choice(alphabet) for _ in range(32))
+    secret_key = "".join(secrets.choice(alphabet) for _ in range(32))
+    return secret_id, secret_key
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"cannot read settings file {path}: {exc}") from None
+
+
+def _from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The one place environment variables become settings; values stay strings for pydantic."""
+    fields = set(Settings.model_fields) - {"demo_keys"}
+    data: dict[str, Any] = {}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        field = name[len(ENV_PREFIX) :].lower()
+        if field not in fields:
+            known = ", ".join(ENV_PREFIX + f.upper() for f in sorted(fields))
+            raise SettingsError(f"unknown environment variable {name}; known: {known}")
+        data[field] = _env_value(field, name, value)
+    return data
+
+
+def _env_value(field: str, name: str, value: str) -> Any:
+    if field == "keys":
+        return _parse_key_list(name, value)
+    if field == "public_hosts":
+        return tuple(host.strip() for host in value.split(",") if host.strip())
+    return value
+
+
+def _parse_key_list(name: str, value: str) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for pair in filter(None, (item.strip() for item in value.split(","))):
+        secret_id, sep, secret_key = pair.partition(":")
+        if not sep or not secret_id or not secret_key:
+            raise SettingsError(f"{name} must look like 'id1:key1,id2:key2'")
+        keys[secret_id] = secret_key
+    return keys

@@ -1,0 +1,27 @@
+"""The Tencent API 3.0 compatible HTTP service around an injected card reader."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from ..config import Settings
+from .app import CardReader, create_app
+
+__all__ = ["CardReader", "create_app", "serve"]
+
+
+def serve(settings: Settings, reader: CardReader) -> None:
+    """Run the service in this process until interrupted (one process, keep-alive on)."""
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    uvicorn.run(
+        create_app(settings, reader),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        # Our own access line carries the RequestId; uvicorn's would duplicate it.
+        access_log=False,
+    )
