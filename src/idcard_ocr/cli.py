@@ -48,7 +48,16 @@ def serve(
     if port is not None:
         environ["IDCARD_OCR_PORT"] = str(port)
     settings = load_settings(config, environ)
-    run_server(settings, Recognizer())
+    recognizer = Recognizer()
+    recognizer.engine  # noqa: B018  load the models before the first request, not during it
+    if settings.demo_keys:
+        secret_id, secret_key = next(iter(settings.keys.items()))
+        console.print(
+            "[bold]Demo key (generated for this run; configure your own for production):[/bold]\n"
+            f"  SecretId  {secret_id}\n  SecretKey {secret_key.get_secret_value()}"
+        )
+    console.print(f"Listening on http://{settings.host}:{settings.port}  (region ap-singapore)")
+    run_server(settings, recognizer)
 
 
 @app.command()

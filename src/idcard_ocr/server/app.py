@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
@@ -96,6 +96,9 @@ class _ApiEndpoint:
             outcome.code = exc.code
             message = localize(exc.code, exc.message, outcome.language)
             return json_response(error(exc.code, message, outcome.request_id))
+        except ClientDisconnect:
+            outcome.code = "ClientDisconnect"  # nobody is left to read an answer
+            return Response(status_code=400)
         except Exception:
             logger.exception("request_id=%s failed unexpectedly", outcome.request_id)
             outcome.code = InternalError.code

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import re
@@ -64,6 +65,13 @@ class SignedRequest:
     body: bytes
     timestamp: int
 
+    @functools.cached_property
+    def payload_hash(self) -> str:
+        """Hashed once: a 10 MB body must not be rehashed for every Host candidate."""
+        if self.headers.get("x-tc-content-sha256", "").upper() == UNSIGNED_PAYLOAD:
+            return hashlib.sha256(UNSIGNED_PAYLOAD.encode()).hexdigest()
+        return hashlib.sha256(self.body).hexdigest()
+
 
 def parse_tc3_authorization(header: str) -> Tc3Authorization:
     """Split the header; anything not in Tencent's shape is `InvalidAuthorization`."""
@@ -89,10 +97,6 @@ def tc3_canonical_request(
     request: SignedRequest, signed_headers: Sequence[str], headers: Mapping[str, str]
 ) -> str:
     """Step 1 of API.md; `headers` are the values to sign (lower-case names)."""
-    if request.headers.get("x-tc-content-sha256", "").upper() == UNSIGNED_PAYLOAD:
-        payload = UNSIGNED_PAYLOAD.encode()
-    else:
-        payload = request.body
     ordered = sorted(signed_headers)
     canonical_headers = "".join(f"{name}:{headers[name]}\n" for name in ordered)
     return "\n".join(
@@ -102,7 +106,7 @@ def tc3_canonical_request(
             request.query if request.method == "GET" else "",
             canonical_headers,
             ";".join(ordered),
-            hashlib.sha256(payload).hexdigest(),
+            request.payload_hash,
         ]
     )
 

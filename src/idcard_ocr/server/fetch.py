@@ -98,7 +98,7 @@ async def _resolve(url: str, allow_private: bool) -> _Target:
     return _Target(
         url=parsed.copy_with(host=str(addresses[0])),
         host_header=parsed.netloc.decode("ascii"),
-        hostname=parsed.host,
+        hostname=parsed.raw_host.decode("ascii"),  # IDNA form for TLS SNI
     )
 
 
