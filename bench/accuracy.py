@@ -72,6 +72,10 @@ def _png(image: np.ndarray) -> bytes:
     return bytes(buffer)
 
 
+def _or_empty(values: object) -> list[object]:
+    return [] if values is None else list(values)  # type: ignore[call-overload]
+
+
 def ours(recognizer: Recognizer) -> Method:
     def read(image: bytes) -> dict[str, str]:
         result = recognizer(image)
@@ -92,7 +96,9 @@ def naive() -> Method:
         scale = np.array([CARD_WIDTH / width, CARD_HEIGHT / height], dtype=np.float32)
         lines = tuple(
             TextLine(str(text), float(score), np.asarray(box, dtype=np.float32) * scale)
-            for box, text, score in zip(out.boxes or (), out.txts or (), out.scores, strict=False)
+            for box, text, score in zip(
+                _or_empty(out.boxes), _or_empty(out.txts), _or_empty(out.scores), strict=False
+            )
         )
         parsed = parse_card(CardText(lines, 0.0))
         if parsed.side_score < 2:
@@ -116,6 +122,8 @@ def attempt(method: Method, case: Case) -> Outcome:
         got, code = method(case.image), "none"
     except IdCardOcrError as exc:
         got, code = {}, exc.code
+    except Exception as exc:  # a crash is a result too: count it, keep measuring
+        got, code = {}, f"crash {type(exc).__name__}"
     return Outcome(got, code, (time.perf_counter() - start) * 1000)
 
 

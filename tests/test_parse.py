@@ -122,3 +122,20 @@ def test_back_validity(text: str, expected: str) -> None:
 )
 def test_restore_ling(text: str, expected: str) -> None:
     assert restore_ling(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("name_lines", "name"),
+    [
+        ([line("生名黎娜秋", 0.08, 0.21)], "黎娜秋"),  # label misread, glued
+        ([line("姓", 0.08, 0.21, 0.03), line("名姚伟珍", 0.11, 0.21)], "姚伟珍"),  # label split
+        ([line("名字", 0.18, 0.21)], "名字"),  # in the value column: nothing is cut
+    ],
+)
+def test_label_remnants_cut_only_in_label_column(name_lines: list[TextLine], name: str) -> None:
+    assert read_front(front_lines(name=name_lines))["name"] == name
+
+
+def test_misread_address_label_cut() -> None:
+    texts = read_front(front_lines(address=[line("主址贵州省福泉市光明路309号", 0.08, 0.57)]))
+    assert texts["address"] == "贵州省福泉市光明路309号"

@@ -23,6 +23,7 @@ class SideLayout:
     """Field name -> (printed label, expected vertical centre)."""
     rows: tuple[Row, ...]
     value_x0: float
+    label_column_end: float
     side_words: dict[str, float]
     """Printed words that tell the side -> expected vertical centre."""
     side_word_tolerance: float
@@ -39,6 +40,7 @@ def side_layout(side: CardSide) -> SideLayout:
         labels={field: (label, float(y)) for field, (label, y) in spec["labels"].items()},
         rows=tuple(Row(name, float(top), float(bottom)) for name, top, bottom in spec["rows"]),
         value_x0=float(spec["value_x0"]),
+        label_column_end=float(spec["label_column_end"]),
         side_words={word: float(y) for word, y in raw["side_words"][key].items()},
         side_word_tolerance=float(raw["side_word_tolerance"]),
         portrait_x0=float(spec.get("portrait_x0", 1.0)),

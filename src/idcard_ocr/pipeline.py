@@ -13,9 +13,10 @@ from . import geometry
 from .engine import OcrEngine, RapidOcrEngine
 from .errors import CardSideMismatch, IdCardTooSmall, MultiCard, NoIdCard
 from .result import CardSide, FieldReading, IdCardResult
-from .stages.crop import encode_jpeg, portrait_region
+from .stages.crop import encode_jpeg, portrait_box, portrait_region
 from .stages.decode import decode_image
-from .stages.locate import CardCandidate, locate_cards
+from .stages.locate import CardCandidate, locate_cards, looks_like_card
+from .stages.locate_text import locate_by_text
 from .stages.orient import OrientedCard, orient_card
 from .stages.parse import ParsedCard, parse_card, union_quad
 from .stages.read import read_text
@@ -23,6 +24,7 @@ from .stages.validate import ValidatedCard, validate_card
 
 MIN_CARD_WIDTH_PX = 250
 MAX_CANDIDATES = 4
+TINY_SEARCH_SIDE = 2160
 MIN_SIDE_SCORE = 2.0
 
 
@@ -69,13 +71,23 @@ class Recognizer:
     def _read_cards(
         self, pixels: npt.NDArray[np.uint8], candidates: Sequence[CardCandidate]
     ) -> list[ReadCard]:
+        """Outlines first; then cards found by their text that no outline explained; then
+        the whole frame, for a tight crop."""
         outlines = [c for c in candidates if not c.whole_frame][:MAX_CANDIDATES]
         cards, too_small = self._read_each(pixels, outlines)
+        if len(cards) < 2:
+            by_text = [
+                c
+                for c in locate_by_text(pixels, self.engine)
+                if all(geometry.overlap_of_smaller(c.quad, r.oriented.quad) < 0.5 for r in cards)
+            ]
+            more, text_too_small = self._read_each(pixels, by_text[:MAX_CANDIDATES])
+            cards, too_small = cards + more, too_small or text_too_small
         if not cards:
             frames = [c for c in candidates if c.whole_frame]
             cards, frame_too_small = self._read_each(pixels, frames)
             too_small = too_small or frame_too_small
-        if not cards and too_small:
+        if not cards and (too_small or _tiny_card_in(pixels)):
             raise IdCardTooSmall(
                 f"the card is under {MIN_CARD_WIDTH_PX} px wide: photograph it closer"
             )
@@ -91,7 +103,7 @@ class Recognizer:
         too_small = False
         for candidate in candidates:
             if _width_px(candidate) < MIN_CARD_WIDTH_PX:
-                too_small = True
+                too_small = too_small or looks_like_card(pixels, candidate.quad)
                 continue
             oriented = orient_card(pixels, candidate, self.engine)
             text = read_text(oriented, self.engine)
@@ -99,6 +111,16 @@ class Recognizer:
             if parsed.side_score >= MIN_SIDE_SCORE:
                 cards.append(ReadCard(oriented, text.elapsed_ms, parsed, validate_card(parsed)))
         return cards, too_small
+
+
+def _tiny_card_in(pixels: npt.NDArray[np.uint8]) -> bool:
+    """Look again, at a finer scale, for a card too small for the first pass to outline."""
+    located = locate_cards(pixels, work_side=TINY_SEARCH_SIDE)
+    return any(
+        _width_px(c) < MIN_CARD_WIDTH_PX and looks_like_card(pixels, c.quad)
+        for c in located.candidates
+        if not c.whole_frame
+    )
 
 
 def _width_px(candidate: CardCandidate) -> float:
@@ -152,15 +174,26 @@ def _assemble(
         fields=fields,
         checks=tuple(check for c in cards for check in c.validated.checks),
         card_polygons=tuple(_polygon(c.oriented.quad) for c in cards),
+        portrait_polygon=_portrait_polygon(front) if front else (),
         rotations=tuple(round(c.oriented.rotation) % 360 for c in cards),
         timings_ms=timings,
     )
 
 
+def _to_image(card: ReadCard) -> npt.NDArray[np.float64]:
+    """The homography from the flattened card back to the original image."""
+    matrix = geometry.warp_matrix(card.oriented.quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT)
+    return np.asarray(np.linalg.inv(matrix), dtype=np.float64)
+
+
+def _portrait_polygon(front: ReadCard) -> tuple[tuple[float, float], ...]:
+    x0, y0, x1, y1 = portrait_box()
+    corners = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+    return _polygon(geometry.map_points(corners, _to_image(front)))
+
+
 def _field_readings(card: ReadCard) -> dict[str, FieldReading]:
-    to_image = np.linalg.inv(
-        geometry.warp_matrix(card.oriented.quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT)
-    )
+    to_image = _to_image(card)
     readings = {}
     for name, text in card.validated.texts.items():
         raw = card.parsed.fields[name]

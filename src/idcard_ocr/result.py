@@ -56,5 +56,8 @@ class IdCardResult:
     fields: dict[str, FieldReading] = field(default_factory=dict)
     checks: tuple[Check, ...] = ()
     card_polygons: tuple[tuple[tuple[float, float], ...], ...] = ()
+    """Each card's corners in the original image, its own top-left first."""
+    portrait_polygon: tuple[tuple[float, float], ...] = ()
+    """Where the portrait photo is in the original image (front only)."""
     rotations: tuple[int, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)

@@ -68,3 +68,40 @@ def expected_fields(sample: PhotoSample) -> dict[str, str]:
         keys = FRONT_KEYS if card.side == "FRONT" else BACK_KEYS
         expected.update({k: tencent_fields(card.identity)[k] for k in keys})
     return expected
+
+
+@dataclasses.dataclass(frozen=True)
+class PosedPhoto:
+    jpeg: bytes
+    expected: dict[str, str]
+    quad: np.ndarray
+    portrait_quad: np.ndarray | None
+
+
+def posed_photo(
+    seed: int, side: str, angle: float, tilt: tuple[float, float] = (0.0, 0.0)
+) -> PosedPhoto:
+    """One card at a chosen in-plane angle (degrees, clockwise) and tilt on a textured desk."""
+    from idcard_synth.scene import box_corners, card_quad, encode_jpeg, map_points, place, warp_card
+    from idcard_synth.textures import BACKGROUNDS
+
+    rng = random.Random(seed)
+    identity = random_identity(rng)
+    card = render_card(identity, side, rng)
+    frame = (1600, 1200)
+    size = (card.alpha.shape[1], card.alpha.shape[0])
+    [quad] = place([card_quad(size, 760, angle, tilt)], frame, rng)
+    canvas = BACKGROUNDS[rng.choice(("wood", "cloth", "paper"))](frame, rng).astype(np.float32)
+    warped, mask, matrix = warp_card(card.image, card.alpha, quad, frame)
+    canvas = warped * mask[..., None] + canvas * (1 - mask[..., None])
+    jpeg_bytes = encode_jpeg(np.clip(canvas, 0, 255).round().astype(np.uint8), 90)
+    keys = FRONT_KEYS if side == "FRONT" else BACK_KEYS
+    portrait = None
+    if card.portrait_box is not None:
+        portrait = map_points(matrix, box_corners(card.portrait_box))
+    return PosedPhoto(
+        jpeg_bytes,
+        {k: tencent_fields(identity)[k] for k in keys},
+        map_points(matrix, box_corners((0, 0, size[0], size[1]))),
+        portrait,
+    )

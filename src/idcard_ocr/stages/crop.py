@@ -21,10 +21,17 @@ def encode_jpeg(image: npt.NDArray[np.uint8]) -> bytes:
     return bytes(buffer)
 
 
-def portrait_region(flat_front: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
-    """The portrait photo, at its printed place on the flattened front (aspect about 0.75)."""
+def portrait_box() -> tuple[int, int, int, int]:
+    """The portrait photo's printed place on the flattened front (aspect about 0.75)."""
     x0, y0, x1, y1 = side_layout(CardSide.FRONT).portrait_box
-    return flat_front[
-        round(y0 * CARD_HEIGHT) : round(y1 * CARD_HEIGHT),
-        round(x0 * CARD_WIDTH) : round(x1 * CARD_WIDTH),
-    ]
+    return (
+        round(x0 * CARD_WIDTH),
+        round(y0 * CARD_HEIGHT),
+        round(x1 * CARD_WIDTH),
+        round(y1 * CARD_HEIGHT),
+    )
+
+
+def portrait_region(flat_front: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    x0, y0, x1, y1 = portrait_box()
+    return flat_front[y0:y1, x0:x1]

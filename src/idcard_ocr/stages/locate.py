@@ -21,10 +21,17 @@ from ..geometry import Quad
 from .timing import stopwatch
 
 WORK_SIDE = 720
-MIN_AREA_FRACTION = 0.004
+# The smallest outline considered, as a share of a WORK_SIDE-square image: a finer search
+# (a larger work side) thus finds smaller cards.
+MIN_AREA_FRACTION = 0.003
 # A card seen at up to ~30 degrees of tilt still has an aspect within these bounds.
 MIN_ASPECT, MAX_ASPECT = 1.15, 2.2
 MIN_FILL = 0.88
+MIN_EDGE_SUPPORT = 0.6
+TINY_ASPECT = (1.35, 1.85)
+TINY_ASPECT = (1.35, 1.85)
+EDGE_SAMPLES = 24
+EDGE_STRENGTH = 60.0
 
 
 @dataclass(frozen=True)
@@ -42,20 +49,34 @@ class LocatedCards:
     elapsed_ms: float
 
 
-def locate_cards(image: npt.NDArray[Any]) -> LocatedCards:
+def locate_cards(image: npt.NDArray[Any], work_side: int = WORK_SIDE) -> LocatedCards:
     """Find card outlines, best first, at most one per region."""
     with stopwatch() as elapsed:
         height, width = image.shape[:2]
-        scale = min(1.0, WORK_SIDE / max(height, width))
+        scale = min(1.0, work_side / max(height, width))
         small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        gradient = gradient_magnitude(small)
         found = [
-            _to_candidate(quad, score, scale, small.shape[:2])
+            _to_candidate(quad, score * support, scale, small.shape[:2])
             for mask in _outline_masks(small)
             for quad, score in _card_shapes(mask)
+            if (support := _edge_support(quad, gradient)) >= MIN_EDGE_SUPPORT
         ]
         # A tight crop shows no card outline: the whole frame is the last candidate.
         candidates = [*_suppress_overlaps(found), _whole_frame(width, height)]
     return LocatedCards(tuple(candidates), elapsed[0])
+
+
+def looks_like_card(image: npt.NDArray[Any], quad: Quad) -> bool:
+    """A cheap check for outlines too small to read: pale, card-shaped, with fine print."""
+    aspect = geometry.quad_aspect(quad)
+    if not TINY_ASPECT[0] <= max(aspect, 1 / aspect) <= TINY_ASPECT[1]:
+        return False
+    patch = geometry.warp_quad(image, quad, 160, 101)
+    hsv = cv2.cvtColor(patch, cv2.COLOR_BGR2HSV)
+    pale = (hsv[:, :, 2] > 150) & (hsv[:, :, 1] < 70)
+    detail = float(cv2.Laplacian(cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY), cv2.CV_32F).std())
+    return bool(pale.mean() > 0.6 and detail > 12.0)
 
 
 def _outline_masks(small: npt.NDArray[Any]) -> list[npt.NDArray[Any]]:
@@ -64,15 +85,58 @@ def _outline_masks(small: npt.NDArray[Any]) -> list[npt.NDArray[Any]]:
     hsv = cv2.cvtColor(blurred, cv2.COLOR_BGR2HSV)
     gray = cv2.cvtColor(blurred, cv2.COLOR_BGR2GRAY)
     pale = cv2.subtract(hsv[:, :, 2], hsv[:, :, 1])
-    masks = [_otsu(gray), _otsu(pale), _otsu(255 - hsv[:, :, 1])]
-    masks.append(_edge_regions(gray))
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
-    return [cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel) for m in masks]
+    masks = [
+        _otsu(gray),
+        _otsu(pale),
+        _otsu(hsv[:, :, 1]),
+        _otsu(255 - hsv[:, :, 1]),
+        _textured(gray),
+        _edge_regions(gray),
+        _edge_regions(_CLAHE.apply(gray)),
+    ]
+    # Opening cuts thin bright structures (mortar, wood grain, cables) off the card's blob.
+    side = max(small.shape[:2])
+    kernels = [
+        cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)) for k in (5, max(7, side // 50) | 1)
+    ]
+    return [cv2.morphologyEx(m, cv2.MORPH_OPEN, k) for m in masks for k in kernels]
+
+
+def gradient_magnitude(small: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    gray = _CLAHE.apply(cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (3, 3), 0))
+    gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)
+    return np.asarray(cv2.magnitude(gx, gy))
+
+
+def _edge_support(quad: Quad, gradient: npt.NDArray[Any]) -> float:
+    """Share of points along the outline that sit on a strong edge: a real card's border
+    is a step all the way round, a blob merged out of texture is not."""
+    height, width = gradient.shape
+    dilated = cv2.dilate(gradient, np.ones((5, 5), np.uint8))
+    supported = total = 0
+    for start, end in zip(quad, np.roll(quad, -1, axis=0), strict=True):
+        for t in np.linspace(0.1, 0.9, EDGE_SAMPLES):
+            x, y = start + t * (end - start)
+            if 0 <= x < width and 0 <= y < height:
+                total += 1
+                supported += dilated[int(y), int(x)] > EDGE_STRENGTH
+    return supported / total if total else 0.0
 
 
 def _otsu(channel: npt.NDArray[Any]) -> npt.NDArray[Any]:
     _, mask = cv2.threshold(channel, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return np.asarray(mask, dtype=np.uint8)
+
+
+# Local contrast equalisation brings out a pale card's border on pale paper.
+_CLAHE = cv2.createCLAHE(clipLimit=4.0, tileGridSize=(8, 8))
+
+
+def _textured(gray: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Where fine detail is: the guilloche and print of a card lying on plain paper or cloth."""
+    detail = cv2.convertScaleAbs(cv2.Laplacian(gray, cv2.CV_16S, ksize=3))
+    return _otsu(cv2.GaussianBlur(detail, (0, 0), max(gray.shape) / 120))
 
 
 def _edge_regions(gray: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -87,7 +151,7 @@ def _edge_regions(gray: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 def _card_shapes(mask: npt.NDArray[Any]) -> list[tuple[Quad, float]]:
     contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
-    min_area = MIN_AREA_FRACTION * mask.shape[0] * mask.shape[1]
+    min_area = MIN_AREA_FRACTION * WORK_SIDE**2
     shapes = []
     for contour in contours:
         if cv2.contourArea(contour) < min_area:

@@ -57,7 +57,7 @@ def parse_card(text: CardText) -> ParsedCard:
         layout = side_layout(side)
         rows = _assign_rows(text.lines, layout)
         parse = _parse_front if side is CardSide.FRONT else _parse_back
-        fields = parse(rows)
+        fields = parse(rows, layout.label_column_end)
     return ParsedCard(side, fields, score, elapsed[0])
 
 
@@ -119,49 +119,42 @@ def reading_order(lines: list[TextLine]) -> list[TextLine]:
     return [line for group in ordered for line in sorted(group, key=lambda ln: ln.x0)]
 
 
-def _row_shift(lines: Iterable[TextLine], layout: SideLayout) -> float:
-    """Median offset between where labels were found and where the layout puts them."""
-    offsets = []
-    for line in lines:
-        for label, expected_y in layout.labels.values():
-            if _starts_with_label(line.text, label):
-                offsets.append(line.y_center - expected_y)
-                break
-    return statistics.median(offsets) if offsets else 0.0
-
-
-def _parse_front(rows: dict[str, list[TextLine]]) -> dict[str, RawField]:
+def _parse_front(rows: dict[str, list[TextLine]], column_end: float) -> dict[str, RawField]:
     fields = {
-        "name": _field(rows["name"], "姓名", _name_chars),
-        "birth": _field(rows["birth"], "出生", lambda s: s),
-        "address": _address_field(rows["address"]),
-        "id_num": _field(rows["id_num"], "公民身份号码", _id_chars),
+        "name": _field(rows["name"], "姓名", _name_chars, column_end),
+        "birth": _field(rows["birth"], "出生", _as_is, column_end),
+        "address": _address_field(rows["address"], column_end),
+        "id_num": _field(rows["id_num"], "公民身份号码", _id_chars, column_end),
     }
-    fields.update(_sex_and_nation(rows["sex_nation"]))
+    fields.update(_sex_and_nation(rows["sex_nation"], column_end))
     return fields
 
 
-def _parse_back(rows: dict[str, list[TextLine]]) -> dict[str, RawField]:
+def _parse_back(rows: dict[str, list[TextLine]], column_end: float) -> dict[str, RawField]:
     return {
-        "authority": _field(rows["authority"], "签发机关", _chinese_only),
-        "valid_date": _field(rows["valid_date"], "有效期限", lambda s: s),
+        "authority": _field(rows["authority"], "签发机关", _chinese_only, column_end),
+        "valid_date": _field(rows["valid_date"], "有效期限", _as_is, column_end),
     }
 
 
-def _field(lines: list[TextLine], label: str, clean: _Cleaner) -> RawField:
-    text = _strip_label(_join(lines), label)
+def _as_is(text: str) -> str:
+    return text
+
+
+def _field(lines: list[TextLine], label: str, clean: _Cleaner, column_end: float) -> RawField:
+    text = _strip_label(_join(lines), label, _in_label_column(lines, column_end))
     return RawField(clean(text), _confidence(lines), tuple(ln.quad for ln in lines))
 
 
-def _address_field(lines: list[TextLine]) -> RawField:
-    text = _strip_label(_join(lines), "住址")
+def _address_field(lines: list[TextLine], column_end: float) -> RawField:
+    text = _strip_label(_join(lines), "住址", _in_label_column(lines, column_end))
     return RawField(
         restore_ling(_SEPARATORS.sub("", text)), _confidence(lines), tuple(ln.quad for ln in lines)
     )
 
 
-def _sex_and_nation(lines: list[TextLine]) -> dict[str, RawField]:
-    text = _strip_label(_join(lines), "性别")
+def _sex_and_nation(lines: list[TextLine], column_end: float) -> dict[str, RawField]:
+    text = _strip_label(_join(lines), "性别", _in_label_column(lines, column_end))
     cut = _fuzzy_find(text, "民族")
     sex_part, nation_part = (text[:cut], text[cut + 2 :]) if cut >= 0 else _split_at_sex(text)
     sex_match = re.search("[男女]", sex_part)
@@ -180,6 +173,11 @@ def _split_at_sex(text: str) -> tuple[str, str]:
     return text[: match.end()], text[match.end() :].lstrip("民族")
 
 
+def _in_label_column(lines: list[TextLine], column_end: float) -> bool:
+    """Whether the first line starts where the printed labels are, not where values are."""
+    return bool(lines) and lines[0].x0 < column_end
+
+
 def _join(lines: list[TextLine]) -> str:
     return _SEPARATORS.sub("", "".join(line.text for line in lines))
 
@@ -192,11 +190,23 @@ def _starts_with_label(text: str, label: str) -> bool:
     return _fuzzy_find(_SEPARATORS.sub("", text)[: len(label) + 1], label) == 0
 
 
-def _strip_label(text: str, label: str) -> str:
-    """Cut a printed label off the start of a value, tolerating one misread character."""
+def _strip_label(text: str, label: str, in_label_column: bool = False) -> str:
+    """Cut a printed label off the start of a value.
+
+    Anywhere, the whole label (one misread character allowed in long labels). When the line
+    starts in the label column, the label is surely there, possibly misread or with its
+    first characters in a box of their own: then also its tail, one character misread.
+    """
     head = text[: len(label)]
     if len(head) == len(label) and _mismatches(head, label) <= max(0, (len(label) - 1) // 2):
         return text[len(label) :]
+    if not in_label_column:
+        return text
+    for size in range(len(label), 0, -1):
+        tail = label[-size:]
+        allowed = 1 if size >= 2 else 0
+        if len(text) > size and _mismatches(text[:size], tail) <= allowed:
+            return text[size:]
     return text
 
 

@@ -1,0 +1,114 @@
+"""Photos of cards (rotated, tilted, two at once, tiny, none) through the real server."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import cv2
+import numpy as np
+import pytest
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
+    TencentCloudSDKException,
+)
+from tencentcloud.ocr.v20181119 import models, ocr_client
+
+from cards import b64, expected_fields, photo, posed_photo
+from idcard_ocr import Recognizer
+from idcard_ocr.geometry import order_quad, quad_iou
+
+ALL_KEYS = ("Name", "Sex", "Nation", "Birth", "Address", "IdNum", "Authority", "ValidDate")
+
+
+def call(client: ocr_client.OcrClient, image: bytes, **params: object) -> dict[str, object]:
+    request = models.RecognizeMainlandIDCardOCRRequest()
+    request.from_json_string(json.dumps({"ImageBase64": b64(image), **params}))
+    return dict(json.loads(client.RecognizeMainlandIDCardOCR(request).to_json_string()))
+
+
+def shown(response: dict[str, object]) -> dict[str, object]:
+    return {k: response[k] for k in ALL_KEYS if response[k]}
+
+
+@pytest.mark.parametrize(
+    ("seed", "side", "angle"),
+    [
+        (31, "FRONT", 0),
+        (32, "BACK", 90),
+        (33, "FRONT", 180),
+        (34, "FRONT", 270),
+        (35, "BACK", 37),
+        (36, "FRONT", 143),
+        (37, "FRONT", 211),
+        (38, "BACK", 322),
+    ],
+)
+def test_any_rotation(sdk: ocr_client.OcrClient, seed: int, side: str, angle: float) -> None:
+    posed = posed_photo(seed, side, angle)
+    assert shown(call(sdk, posed.jpeg)) == posed.expected
+
+
+def test_perspective_tilt(sdk: ocr_client.OcrClient) -> None:
+    posed = posed_photo(39, "FRONT", 12, tilt=(25.0, -15.0))
+    assert shown(call(sdk, posed.jpeg)) == posed.expected
+
+
+def test_both_sides_fill_all_eight_fields(sdk: ocr_client.OcrClient) -> None:
+    sample = photo(40, "two_sided")
+    assert shown(call(sdk, sample.jpeg)) == expected_fields(sample)
+
+
+@pytest.mark.parametrize(
+    ("category", "code"),
+    [
+        ("multi_card", "FailedOperation.MultiCardError"),
+        ("tiny", "FailedOperation.IdCardTooSmall"),
+        ("no_card", "FailedOperation.ImageNoIdCard"),
+    ],
+)
+def test_error_scenes(sdk: ocr_client.OcrClient, category: str, code: str) -> None:
+    sample = photo(41, category)
+    with pytest.raises(TencentCloudSDKException) as caught:
+        call(sdk, sample.jpeg)
+    assert caught.value.get_code() == code
+
+
+def decode(b64_jpeg: object) -> np.ndarray:
+    data = base64.b64decode(str(b64_jpeg))
+    assert data[:3] == b"\xff\xd8\xff"
+    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+
+
+def test_crops_have_card_and_portrait_aspects(sdk: ocr_client.OcrClient) -> None:
+    posed = posed_photo(42, "FRONT", 200, tilt=(10.0, 10.0))
+    response = call(sdk, posed.jpeg, CropIdCard=True, CropPortrait=True)
+    card, portrait = decode(response["IdCardImage"]), decode(response["PortraitImage"])
+    assert card.shape[1] / card.shape[0] == pytest.approx(85.6 / 54, rel=0.02)
+    assert portrait.shape[1] / portrait.shape[0] == pytest.approx(0.75, rel=0.05)
+
+
+def test_crop_follows_card_side_when_both_shown(sdk: ocr_client.OcrClient) -> None:
+    sample = photo(43, "two_sided")
+    front = decode(call(sdk, sample.jpeg, CropIdCard=True)["IdCardImage"])
+    back = decode(call(sdk, sample.jpeg, CropIdCard=True, CardSide="BACK")["IdCardImage"])
+    # The back carries the red national emblem at its top left; the front does not.
+    assert _red_share(back[:300, :300]) > 5 * _red_share(front[:300, :300])
+
+
+def _red_share(patch: np.ndarray) -> float:
+    hsv = cv2.cvtColor(patch, cv2.COLOR_BGR2HSV)
+    red = ((hsv[:, :, 0] < 10) | (hsv[:, :, 0] > 170)) & (hsv[:, :, 1] > 100)
+    return float(red.mean()) + 1e-6
+
+
+@pytest.mark.parametrize(("seed", "angle"), [(44, 0), (45, 95), (46, 250)])
+def test_portrait_crop_covers_the_printed_portrait(
+    recognizer: Recognizer, seed: int, angle: float
+) -> None:
+    posed = posed_photo(seed, "FRONT", angle)
+    result = recognizer(posed.jpeg, crop_portrait=True)
+    assert posed.portrait_quad is not None
+    found = order_quad(np.array(result.portrait_polygon, dtype=np.float32))
+    assert quad_iou(found, order_quad(posed.portrait_quad)) > 0.7
+    card = order_quad(np.array(result.card_polygons[0], dtype=np.float32))
+    assert quad_iou(card, order_quad(posed.quad)) > 0.9
