@@ -139,3 +139,23 @@ def test_label_remnants_cut_only_in_label_column(name_lines: list[TextLine], nam
 def test_misread_address_label_cut() -> None:
     texts = read_front(front_lines(address=[line("主址贵州省福泉市光明路309号", 0.08, 0.57)]))
     assert texts["address"] == "贵州省福泉市光明路309号"
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("北京市酉城区文三路8号", "北京市西城区文三路8号"),  # one misread character restored
+        ("北京市西城区文三路8号", "北京市西城区文三路8号"),
+        ("浙江省杭州市西湖区文三路", "浙江省杭州市西湖区文三路"),  # moved away: kept as read
+    ],
+)
+def test_region_names_restored_from_id_number(address: str, expected: str) -> None:
+    texts = read_front(
+        front_lines(
+            address=[line("住址" + address, 0.08, 0.57)],
+            id=[line("110102194912310020", 0.35, 0.88, 0.4)],
+            birth=[line("出生1949年12月31日", 0.08, 0.45)],
+            sex=[line("性别女民族汉", 0.08, 0.34)],
+        )
+    )
+    assert texts["address"] == expected

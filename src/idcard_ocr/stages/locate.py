@@ -103,7 +103,7 @@ def _outline_masks(small: npt.NDArray[Any]) -> list[npt.NDArray[Any]]:
 
 
 def gradient_magnitude(small: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    gray = _CLAHE.apply(cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (3, 3), 0))
+    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (3, 3), 0)
     gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)
     return np.asarray(cv2.magnitude(gx, gy))
@@ -224,7 +224,7 @@ def _hugs_frame(quad: Quad, shape: tuple[int, ...]) -> bool:
     """The outline of the whole image is the background, not a card."""
     height, width = shape[:2]
     frame = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
-    return bool(np.all(np.linalg.norm(quad - frame, axis=1) < 0.02 * max(width, height)))
+    return bool(np.all(np.linalg.norm(quad - frame, axis=1) < 0.04 * max(width, height)))
 
 
 def _card_likeness(quad: Quad, contour: npt.NDArray[Any]) -> float:

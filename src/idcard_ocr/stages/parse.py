@@ -22,6 +22,9 @@ from .timing import stopwatch
 
 FRONT_FIELDS = ("name", "sex", "nation", "birth", "address", "id_num")
 BACK_FIELDS = ("authority", "valid_date")
+# A flattened card's label rows span the layout's within these factors; a region holding much
+# more (or less) than the card squeezes (or spreads) them.
+MIN_ROW_SCALE, MAX_ROW_SCALE = 0.7, 1.45
 _SEPARATORS = re.compile(r"[\s:：,，]")
 _Cleaner = Callable[[str], str]
 
@@ -45,9 +48,15 @@ class ParsedCard:
 
 def detect_side(text: CardText) -> tuple[CardSide, float]:
     """FRONT or BACK, whichever side's printed words the card shows more of, each where the
-    layout prints it (a warp of the wrong region reads words, but not in their places)."""
+    layout prints it (a warp of the wrong region reads words, but not in their places).
+
+    The score is 0 when both sides' words show: the region holds more than one card.
+    """
     scores = {side: _side_words_in_place(text.lines, side_layout(side)) for side in CardSide}
     side = max(scores, key=lambda s: scores[s])
+    other = next(s for s in CardSide if s is not side)
+    if _side_words_anywhere(text.lines, side_layout(other)) >= 2:
+        return side, 0.0
     return side, scores[side]
 
 
@@ -55,10 +64,18 @@ def parse_card(text: CardText) -> ParsedCard:
     with stopwatch() as elapsed:
         side, score = detect_side(text)
         layout = side_layout(side)
-        rows = _assign_rows(text.lines, layout)
+        slope, offset = _row_calibration(text.lines, layout)
+        if not MIN_ROW_SCALE < slope < MAX_ROW_SCALE:
+            score = 0.0  # the labels are squeezed or spread: this region is not one card
+        rows = _assign_rows(text.lines, layout, lambda y: slope * y + offset)
         parse = _parse_front if side is CardSide.FRONT else _parse_back
         fields = parse(rows, layout.label_column_end)
     return ParsedCard(side, fields, score, elapsed[0])
+
+
+def _side_words_anywhere(lines: Iterable[TextLine], layout: SideLayout) -> int:
+    joined = "".join(_SEPARATORS.sub("", line.text) for line in lines)
+    return sum(1 for word in layout.side_words if _fuzzy_find(joined, word) >= 0)
 
 
 def _side_words_in_place(lines: Iterable[TextLine], layout: SideLayout) -> float:
@@ -72,8 +89,9 @@ def _side_words_in_place(lines: Iterable[TextLine], layout: SideLayout) -> float
     return float(len(found))
 
 
-def _assign_rows(lines: Iterable[TextLine], layout: SideLayout) -> dict[str, list[TextLine]]:
-    to_layout = _row_calibration(lines, layout)
+def _assign_rows(
+    lines: Iterable[TextLine], layout: SideLayout, to_layout: Callable[[float], float]
+) -> dict[str, list[TextLine]]:
     rows: dict[str, list[TextLine]] = {row.name: [] for row in layout.rows}
     for line in lines:
         y = to_layout(line.y_center)
@@ -86,25 +104,21 @@ def _assign_rows(lines: Iterable[TextLine], layout: SideLayout) -> dict[str, lis
     return {name: reading_order(members) for name, members in rows.items()}
 
 
-def _row_calibration(lines: Iterable[TextLine], layout: SideLayout) -> Callable[[float], float]:
-    """Map a found height to the layout's, from where the printed labels were found.
-
-    Two or more labels fix scale and offset (a loose crop squeezes the layout); one fixes
-    the offset only.
-    """
+def _row_calibration(lines: Iterable[TextLine], layout: SideLayout) -> tuple[float, float]:
+    """(slope, offset) mapping a found height to the layout's, from where the printed labels
+    were found: two or more labels fix both (a loose crop squeezes the layout); one, the
+    offset only; none, neither."""
     pairs = []
     for line in lines:
         for label, expected_y in layout.labels.values():
             if _starts_with_label(line.text, label):
                 pairs.append((line.y_center, expected_y))
                 break
-    found_ys = {round(found, 3) for found, _ in pairs}
-    if len(found_ys) >= 2:
+    if len({round(found, 3) for found, _ in pairs}) >= 2:
         slope, offset = np.polyfit([f for f, _ in pairs], [e for _, e in pairs], 1)
-        if 0.7 < slope < 1.4:
-            return lambda y: float(slope * y + offset)
+        return float(slope), float(offset)
     shift = statistics.median(f - e for f, e in pairs) if pairs else 0.0
-    return lambda y: y - shift
+    return 1.0, -shift
 
 
 def reading_order(lines: list[TextLine]) -> list[TextLine]:

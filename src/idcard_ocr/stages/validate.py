@@ -82,10 +82,35 @@ def _validate_front(fields: dict[str, RawField]) -> tuple[dict[str, str], list[C
         "sex": sex,
         "nation": nation,
         "birth": f"{birth.year}/{birth.month}/{birth.day}" if birth else "",
-        "address": fields["address"].text,
+        "address": _restore_region_names(fields["address"].text, facts.region_code),
         "id_num": id_num,
     }
     return texts, checks
+
+
+# GB/T 2260 names for levels that are not printed in addresses.
+_UNPRINTED_LEVELS = ("市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政单位")
+
+
+def _restore_region_names(address: str, region_code: str) -> str:
+    """Most holders live where their number was issued: where the address starts with the
+    number's province, prefecture and county names but for one or two misread characters,
+    the official names are restored (a moved holder's address differs far more)."""
+    region = standards.region_of(region_code)
+    if region is None:
+        return address
+    levels = [n for n in (region.province, region.prefecture, region.county) if n]
+    levels = [n for n in levels if n not in _UNPRINTED_LEVELS]
+    for count in range(len(levels), 0, -1):
+        prefix = "".join(dict.fromkeys(levels[:count]))
+        head = address[: len(prefix)]
+        if len(prefix) >= 4 and len(head) == len(prefix):
+            wrong = sum(a != b for a, b in zip(head, prefix, strict=True))
+            if 0 < wrong <= min(2, len(prefix) // 4):
+                return prefix + address[len(prefix) :]
+            if wrong == 0:
+                return address
+    return address
 
 
 def _birth_from_text(text: str) -> dt.date | None:
