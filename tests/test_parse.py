@@ -159,3 +159,16 @@ def test_region_names_restored_from_id_number(address: str, expected: str) -> No
         )
     )
     assert texts["address"] == expected
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("社福建省福州市平潭县幸福北路", "福建省福州市平潭县幸福北路"),
+        ("亲新疆维吾尔自治区哈密市伊吾县", "新疆维吾尔自治区哈密市伊吾县"),
+        ("福建省福州市平潭县幸福北路", "福建省福州市平潭县幸福北路"),
+    ],
+)
+def test_stray_characters_before_the_province_dropped(address: str, expected: str) -> None:
+    texts = read_front(front_lines(address=[line(address, 0.18, 0.57)]))
+    assert texts["address"] == expected

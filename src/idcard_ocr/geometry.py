@@ -7,6 +7,7 @@ from typing import Any
 import cv2
 import numpy as np
 import numpy.typing as npt
+from shapely.geometry import Polygon
 
 Quad = npt.NDArray[np.float32]
 """Four (x, y) corners, shape (4, 2), clockwise from the top-left."""
@@ -80,18 +81,23 @@ def box_of(points: npt.ArrayLike) -> tuple[float, float, float, float]:
     return float(x0), float(y0), float(x1), float(y1)
 
 
+def _intersection_area(a: Quad, b: Quad) -> float:
+    # Shapely, not cv2.intersectConvexConvex: OpenCV's misjudges near-identical polygons.
+    first, second = Polygon(a.tolist()).buffer(0), Polygon(b.tolist()).buffer(0)
+    return float(first.intersection(second).area)
+
+
 def quad_iou(a: Quad, b: Quad) -> float:
-    """Intersection over union of two convex quadrilaterals."""
-    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    """Intersection over union of two quadrilaterals."""
+    inter = _intersection_area(a, b)
     union = quad_area(a) + quad_area(b) - inter
-    return float(inter / union) if union > 0 else 0.0
+    return inter / union if union > 0 else 0.0
 
 
 def overlap_of_smaller(a: Quad, b: Quad) -> float:
     """Share of the smaller quadrilateral that lies inside the other."""
-    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
     smaller = min(quad_area(a), quad_area(b))
-    return float(inter / smaller) if smaller > 0 else 0.0
+    return _intersection_area(a, b) / smaller if smaller > 0 else 0.0
 
 
 def scale_quad(quad: Quad, factor: float) -> Quad:

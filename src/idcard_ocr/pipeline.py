@@ -24,6 +24,7 @@ from .stages.validate import ValidatedCard, validate_card
 
 MIN_CARD_WIDTH_PX = 250
 MAX_CANDIDATES = 4
+MAX_TEXT_SLANT = 3.0
 TINY_SEARCH_SIDE = 2160
 MIN_SIDE_SCORE = 2.0
 
@@ -106,6 +107,8 @@ class Recognizer:
                 too_small = too_small or looks_like_card(pixels, candidate.quad)
                 continue
             oriented = orient_card(pixels, candidate, self.engine)
+            if oriented.slant > MAX_TEXT_SLANT and not candidate.whole_frame:
+                continue  # an outline that is not the card's: its text comes out sheared
             text = read_text(oriented, self.engine)
             parsed = parse_card(text)
             if parsed.side_score >= MIN_SIDE_SCORE:

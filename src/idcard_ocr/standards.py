@@ -99,6 +99,12 @@ def is_known_region(code6: str) -> bool:
     return code6 in _regions()
 
 
+@functools.cache
+def province_names() -> frozenset[str]:
+    """The provincial-level divisions' names (北京市, 新疆维吾尔自治区 ...)."""
+    return frozenset(r.province for r in _regions().values() if r.province)
+
+
 # --------------------------------------------------------------------------- nations
 
 

@@ -32,6 +32,8 @@ class OrientedCard:
     """Degrees the card is turned clockwise in the original image."""
     text_boxes: tuple[DetectedBox, ...]
     """Text regions on the flattened card, in its coordinates."""
+    slant: float
+    """Median tilt of the text lines in degrees: near 0 when the outline was right."""
     candidate: CardCandidate
     elapsed_ms: float
 
@@ -50,7 +52,9 @@ def orient_card(
             quad = geometry.rotate_quad(quad, 2)
             flat = np.ascontiguousarray(flat[::-1, ::-1])
             boxes = [_turn_box(box) for box in boxes]
-    return OrientedCard(flat, quad, _rotation(quad), tuple(boxes), candidate, elapsed[0])
+    return OrientedCard(
+        flat, quad, _rotation(quad), tuple(boxes), _slant(boxes), candidate, elapsed[0]
+    )
 
 
 def _upside_down(flat: npt.NDArray[np.uint8], boxes: list[DetectedBox], engine: OcrEngine) -> bool:
@@ -68,6 +72,16 @@ def _upside_down(flat: npt.NDArray[np.uint8], boxes: list[DetectedBox], engine: 
 def _is_horizontal_line(quad: Quad) -> bool:
     top, right, _, _ = geometry.side_lengths(geometry.order_quad(quad))
     return bool(top > 1.5 * right)
+
+
+def _slant(boxes: list[DetectedBox]) -> float:
+    tilts = []
+    for box in boxes:
+        quad = geometry.order_quad(box.quad)
+        if _is_horizontal_line(quad):
+            dx, dy = quad[1] - quad[0]
+            tilts.append(abs(math.degrees(math.atan2(float(dy), float(dx)))))
+    return float(np.median(tilts)) if tilts else 0.0
 
 
 def _turn_box(box: DetectedBox) -> DetectedBox:

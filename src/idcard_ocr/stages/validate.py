@@ -82,7 +82,9 @@ def _validate_front(fields: dict[str, RawField]) -> tuple[dict[str, str], list[C
         "sex": sex,
         "nation": nation,
         "birth": f"{birth.year}/{birth.month}/{birth.day}" if birth else "",
-        "address": _restore_region_names(fields["address"].text, facts.region_code),
+        "address": _restore_region_names(
+            _drop_stray_prefix(fields["address"].text), facts.region_code
+        ),
         "id_num": id_num,
     }
     return texts, checks
@@ -90,6 +92,18 @@ def _validate_front(fields: dict[str, RawField]) -> tuple[dict[str, str], list[C
 
 # GB/T 2260 names for levels that are not printed in addresses.
 _UNPRINTED_LEVELS = ("市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政单位")
+
+
+def _drop_stray_prefix(address: str) -> str:
+    """Addresses start with the province: one or two stray characters before a province's
+    name are a misread label or speck."""
+    starts = {name[:2] for name in standards.province_names()}
+    if address[:2] in starts:
+        return address
+    for skip in (1, 2):
+        if address[skip : skip + 2] in starts:
+            return address[skip:]
+    return address
 
 
 def _restore_region_names(address: str, region_code: str) -> str:
