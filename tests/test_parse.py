@@ -172,3 +172,22 @@ def test_region_names_restored_from_id_number(address: str, expected: str) -> No
 def test_stray_characters_before_the_province_dropped(address: str, expected: str) -> None:
     texts = read_front(front_lines(address=[line(address, 0.18, 0.57)]))
     assert texts["address"] == expected
+
+
+def test_overlapping_boxes_read_once() -> None:
+    lines = [
+        line("中华人民共和国", 0.3, 0.17, 0.5),
+        line("居民身份证", 0.3, 0.34, 0.6),
+        line("签发机关前", 0.24, 0.75, 0.2),
+        line("前郭尔罗斯蒙古族自治县公安局", 0.42, 0.75, 0.5),
+        line("有效期限2012.04.09-长期", 0.24, 0.87, 0.5),
+    ]
+    texts = validate_card(parse_card(CardText(tuple(lines), 0.0))).texts
+    assert texts["authority"] == "前郭尔罗斯蒙古族自治县公安局"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("张湾村一—五号", "张湾村一一五号"), ("3-2号", "3-2号")]
+)
+def test_dash_between_numerals_is_yi(text: str, expected: str) -> None:
+    assert restore_ling(text) == expected

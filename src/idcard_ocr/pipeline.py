@@ -16,7 +16,7 @@ from .result import CardSide, FieldReading, IdCardResult
 from .stages.crop import encode_jpeg, portrait_box, portrait_region
 from .stages.decode import decode_image
 from .stages.locate import CardCandidate, locate_cards, looks_like_card
-from .stages.locate_text import locate_by_text
+from .stages.locate_text import DETECT_SIDE, FINE_DETECT_SIDE, locate_by_text
 from .stages.orient import OrientedCard, orient_card
 from .stages.parse import ParsedCard, parse_card, union_quad
 from .stages.read import read_text
@@ -77,13 +77,12 @@ class Recognizer:
         outlines = [c for c in candidates if not c.whole_frame][:MAX_CANDIDATES]
         cards, too_small = self._read_each(pixels, outlines)
         if len(cards) < 2:
-            by_text = [
-                c
-                for c in locate_by_text(pixels, self.engine)
-                if all(geometry.overlap_of_smaller(c.quad, r.oriented.quad) < 0.5 for r in cards)
-            ]
-            more, text_too_small = self._read_each(pixels, by_text[:MAX_CANDIDATES])
+            more, text_too_small = self._read_by_text(pixels, cards, DETECT_SIDE)
             cards, too_small = cards + more, too_small or text_too_small
+        if not cards and max(pixels.shape[:2]) > DETECT_SIDE:
+            # Small cards in a big photo: their print is too fine at the first scale.
+            cards, text_too_small = self._read_by_text(pixels, cards, FINE_DETECT_SIDE)
+            too_small = too_small or text_too_small
         if not cards:
             frames = [c for c in candidates if c.whole_frame]
             cards, frame_too_small = self._read_each(pixels, frames)
@@ -95,6 +94,17 @@ class Recognizer:
         if not cards:
             raise NoIdCard("no identity card was found in the image")
         return cards
+
+    def _read_by_text(
+        self, pixels: npt.NDArray[np.uint8], found: list[ReadCard], detect_side: int
+    ) -> tuple[list[ReadCard], bool]:
+        """Cards located by their text lines, other than those already read."""
+        by_text = [
+            c
+            for c in locate_by_text(pixels, self.engine, detect_side)
+            if all(geometry.overlap_of_smaller(c.quad, r.oriented.quad) < 0.5 for r in found)
+        ]
+        return self._read_each(pixels, by_text[:MAX_CANDIDATES])
 
     def _read_each(
         self, pixels: npt.NDArray[np.uint8], candidates: Sequence[CardCandidate]

@@ -100,6 +100,13 @@ def is_known_region(code6: str) -> bool:
 
 
 @functools.cache
+def region_name_starts() -> frozenset[str]:
+    """The first two characters of every province, prefecture and county name."""
+    names = (n for r in _regions().values() for n in (r.province, r.prefecture, r.county))
+    return frozenset(n[:2] for n in names if len(n) >= 2)
+
+
+@functools.cache
 def province_names() -> frozenset[str]:
     """The provincial-level divisions' names (北京市, 新疆维吾尔自治区 ...)."""
     return frozenset(r.province for r in _regions().values() if r.province)

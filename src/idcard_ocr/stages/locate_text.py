@@ -18,6 +18,7 @@ from ..geometry import Quad
 from .locate import CardCandidate, gradient_magnitude
 
 DETECT_SIDE = 1280
+FINE_DETECT_SIDE = 1920
 MIN_LINES = 3
 # Rows of one card are at most ~2 text heights apart; two cards side by side, further.
 MAX_LINE_GAP = 4.0
@@ -31,13 +32,15 @@ SNAP_STEPS = 15
 LINE_SAMPLES = 32
 
 
-def locate_by_text(image: npt.NDArray[np.uint8], engine: OcrEngine) -> list[CardCandidate]:
+def locate_by_text(
+    image: npt.NDArray[np.uint8], engine: OcrEngine, detect_side: int = DETECT_SIDE
+) -> list[CardCandidate]:
     """Card candidates predicted from clusters of text lines, best supported first."""
-    scale = min(1.0, DETECT_SIDE / max(image.shape[:2]))
+    scale = min(1.0, detect_side / max(image.shape[:2]))
     small = np.asarray(
         cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), dtype=np.uint8
     )
-    lines = [b for b in engine.detect(small, DETECT_SIDE) if _is_line(b)]
+    lines = [b for b in engine.detect(small, detect_side) if _is_line(b)]
     gradient = gradient_magnitude(small)
     candidates = []
     for group in _cluster(lines):

@@ -193,7 +193,26 @@ def _in_label_column(lines: list[TextLine], column_end: float) -> bool:
 
 
 def _join(lines: list[TextLine]) -> str:
-    return _SEPARATORS.sub("", "".join(line.text for line in lines))
+    """The lines' texts in order; where two boxes overlap, the characters both read once."""
+    joined = ""
+    for previous, line in zip([None, *lines], lines, strict=False):
+        text = _SEPARATORS.sub("", line.text)
+        if previous is not None and line.x0 < previous.x1 and _same_row(previous, line):
+            text = text[_repeated_prefix(joined, text) :]
+        joined += text
+    return joined
+
+
+def _same_row(a: TextLine, b: TextLine) -> bool:
+    return abs(a.y_center - b.y_center) < 0.5 * max(a.height, b.height)
+
+
+def _repeated_prefix(before: str, text: str) -> int:
+    """How many leading characters of `text` the end of `before` already holds."""
+    for size in range(min(3, len(text), len(before)), 0, -1):
+        if before.endswith(text[:size]):
+            return size
+    return 0
 
 
 def _confidence(lines: list[TextLine]) -> float:
@@ -258,21 +277,26 @@ def _id_chars(text: str) -> str:
 
 
 _CHINESE_NUMERALS = "一二三四五六七八九十〇零百"
-_LING_LOOKALIKES = "Oo0○◯ОоΟο"
+# What OCR reads for the numerals 〇 and 一 when they stand among other Chinese numerals.
+_NUMERAL_LOOKALIKES = {
+    **dict.fromkeys("Oo0○◯ОоΟο", "〇"),
+    **dict.fromkeys("—－‐-_ー", "一"),
+}
 
 
 def restore_ling(text: str) -> str:
-    """Addresses print the numeral 〇, which OCR reads as O or 0: restore it between numerals."""
+    """Addresses print numerals like 一〇三, which OCR reads as 一O三 or 一-三: restore the
+    numerals where a look-alike stands next to one."""
     chars = list(text)
     changed = True
     while changed:
         changed = False
         for i, ch in enumerate(chars):
-            if ch not in _LING_LOOKALIKES:
+            if ch not in _NUMERAL_LOOKALIKES:
                 continue
             neighbours = chars[max(i - 1, 0) : i] + chars[i + 1 : i + 2]
             if any(n in _CHINESE_NUMERALS for n in neighbours):
-                chars[i] = "〇"
+                chars[i] = _NUMERAL_LOOKALIKES[ch]
                 changed = True
     return "".join(chars)
 

@@ -83,7 +83,7 @@ def _validate_front(fields: dict[str, RawField]) -> tuple[dict[str, str], list[C
         "nation": nation,
         "birth": f"{birth.year}/{birth.month}/{birth.day}" if birth else "",
         "address": _restore_region_names(
-            _drop_stray_prefix(fields["address"].text), facts.region_code
+            _drop_stray_prefix(fields["address"].text, _province_starts()), facts.region_code
         ),
         "id_num": id_num,
     }
@@ -94,16 +94,19 @@ def _validate_front(fields: dict[str, RawField]) -> tuple[dict[str, str], list[C
 _UNPRINTED_LEVELS = ("市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政单位")
 
 
-def _drop_stray_prefix(address: str) -> str:
-    """Addresses start with the province: one or two stray characters before a province's
-    name are a misread label or speck."""
-    starts = {name[:2] for name in standards.province_names()}
-    if address[:2] in starts:
-        return address
+def _province_starts() -> frozenset[str]:
+    return frozenset(name[:2] for name in standards.province_names())
+
+
+def _drop_stray_prefix(text: str, starts: frozenset[str]) -> str:
+    """Addresses start with a province's name and authorities with a place name: one or two
+    stray characters before such a name are a misread label or a speck."""
+    if text[:2] in starts:
+        return text
     for skip in (1, 2):
-        if address[skip : skip + 2] in starts:
-            return address[skip:]
-    return address
+        if text[skip : skip + 2] in starts:
+            return text[skip:]
+    return text
 
 
 def _restore_region_names(address: str, region_code: str) -> str:
@@ -191,7 +194,7 @@ def _validate_back(fields: dict[str, RawField]) -> tuple[dict[str, str], list[Ch
     if start:
         tail = "长期" if long_term else (end.strftime("%Y.%m.%d") if end else "")
         valid_date = f"{start:%Y.%m.%d}-{tail}"
-    authority = fields["authority"].text
+    authority = _drop_stray_prefix(fields["authority"].text, standards.region_name_starts())
     checks.append(Check("authority_plausible", authority.endswith(("局", "分局", "所"))))
     return {"authority": authority, "valid_date": valid_date}, checks
 
