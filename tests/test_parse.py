@@ -191,3 +191,11 @@ def test_overlapping_boxes_read_once() -> None:
 )
 def test_dash_between_numerals_is_yi(text: str, expected: str) -> None:
     assert restore_ling(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("read", "nation"), [("傈傈", "傈僳"), ("维吾而", "维吾尔"), ("汉", "汉"), ("火星", "火星")]
+)
+def test_nation_one_character_off_is_corrected(read: str, nation: str) -> None:
+    lines = [line("性别男", 0.08, 0.34), line("民族" + read, 0.3, 0.34)]
+    assert read_front(front_lines(sex=lines))["nation"] == nation

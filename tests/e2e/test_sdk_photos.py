@@ -67,7 +67,7 @@ def test_both_sides_fill_all_eight_fields(sdk: ocr_client.OcrClient) -> None:
     ],
 )
 def test_error_scenes(sdk: ocr_client.OcrClient, category: str, code: str) -> None:
-    sample = photo(41, category)
+    sample = photo(42, category)
     with pytest.raises(TencentCloudSDKException) as caught:
         call(sdk, sample.jpeg)
     assert caught.value.get_code() == code

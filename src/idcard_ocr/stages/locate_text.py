@@ -28,6 +28,8 @@ MAX_GROUP_SPAN = 18.0
 TEXT_HEIGHT_SHARE = 0.74
 SNAP_BAND = 0.12
 TEXT_CENTRE_SHIFTS = (-0.08, 0.0, 0.08)
+# How far the short sides may sit from where the card's aspect puts them (perspective).
+ASPECT_TOLERANCE = 0.07
 SNAP_STEPS = 15
 LINE_SAMPLES = 32
 
@@ -190,13 +192,13 @@ def _middle(line: _Line) -> npt.NDArray[np.float64]:
 def _aspect_pair(
     options: list[_Options], pair: tuple[int, int], width: float
 ) -> tuple[dict[int, _Line], float]:
-    """The two opposite sides with the best summed edge strength `width` apart (+-15%)."""
+    """The two opposite sides with the best summed edge strength about `width` apart."""
     (lines_a, scores_a), (lines_b, scores_b) = options[pair[0]], options[pair[1]]
     mids_a = np.array([_middle(line) for line in lines_a])
     mids_b = np.array([_middle(line) for line in lines_b])
     distance = np.linalg.norm(mids_a[:, None, :] - mids_b[None, :, :], axis=2)
     total = scores_a[:, None] + scores_b[None, :]
-    total[np.abs(distance - width) > 0.15 * width] = -1.0
+    total[np.abs(distance - width) > ASPECT_TOLERANCE * width] = -1.0
     a, b = np.unravel_index(int(np.argmax(total)), total.shape)
     return {pair[0]: lines_a[a], pair[1]: lines_b[b]}, float(total[a, b])
 

@@ -62,7 +62,7 @@ def _validate_front(fields: dict[str, RawField]) -> tuple[dict[str, str], list[C
     facts = standards.id_number_facts(id_num)
     birth = _reconcile_birth(read_birth, facts.birth)
     sex = fields["sex"].text or (facts.sex or "")
-    nation = standards.normalize_nation(fields["nation"].text) or fields["nation"].text
+    nation = _closest_nation(fields["nation"].text)
     checks = [
         Check("id_number_format", facts.format_ok, id_num and f"{len(id_num)} characters"),
         Check("id_number_check_digit", facts.check_ok),
@@ -128,6 +128,20 @@ def _restore_region_names(address: str, region_code: str) -> str:
             if wrong == 0:
                 return address
     return address
+
+
+def _closest_nation(text: str) -> str:
+    """One of the 56 as printed; a reading one character off exactly one of them is it."""
+    exact = standards.normalize_nation(text)
+    if exact is not None:
+        return exact
+    bare = text.removesuffix("族")
+    near = [
+        n
+        for n in standards.NATIONS
+        if len(n) == len(bare) >= 2 and sum(a != b for a, b in zip(n, bare, strict=True)) == 1
+    ]
+    return near[0] if len(near) == 1 else text
 
 
 def _birth_from_text(text: str) -> dt.date | None:
