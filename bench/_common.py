@@ -11,16 +11,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-FIELD_KEYS = {
-    "Name": "name",
-    "Sex": "sex",
-    "Nation": "nation",
-    "Birth": "birth",
-    "Address": "address",
-    "IdNum": "id_num",
-    "Authority": "authority",
-    "ValidDate": "valid_date",
-}
 FRONT_KEYS = ("Name", "Sex", "Nation", "Birth", "Address", "IdNum")
 BACK_KEYS = ("Authority", "ValidDate")
 

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from _common import BACK_KEYS, FIELD_KEYS, FRONT_KEYS, Tally, print_table
+from _common import BACK_KEYS, FRONT_KEYS, Tally, print_table
 from idcard_ocr import Recognizer
 from idcard_ocr.errors import IdCardOcrError, NoIdCard
 from idcard_ocr.geometry import CARD_HEIGHT, CARD_WIDTH
+from idcard_ocr.result import TENCENT_FIELDS
 from idcard_ocr.stages.parse import parse_card
 from idcard_ocr.stages.read import CardText, TextLine
 from idcard_ocr.stages.validate import validate_card
@@ -78,8 +79,7 @@ def _or_empty(values: object) -> list[object]:
 
 def ours(recognizer: Recognizer) -> Method:
     def read(image: bytes) -> dict[str, str]:
-        result = recognizer(image)
-        return {key: getattr(result, attr) for key, attr in FIELD_KEYS.items()}
+        return recognizer(image).tencent_fields()
 
     return read
 
@@ -104,7 +104,7 @@ def naive() -> Method:
         if parsed.side_score < 2:
             raise NoIdCard("no card text")
         texts = validate_card(parsed).texts
-        return {key: texts.get(attr, "") for key, attr in FIELD_KEYS.items()}
+        return {key: texts.get(attr, "") for key, attr in TENCENT_FIELDS.items()}
 
     return read
 

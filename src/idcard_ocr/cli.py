@@ -13,21 +13,10 @@ from rich.table import Table
 
 from .errors import IdCardOcrError
 from .pipeline import Recognizer
-from .result import CardSide, IdCardResult
+from .result import TENCENT_FIELDS, CardSide, IdCardResult
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 console = Console()
-
-TENCENT_FIELDS = {
-    "Name": "name",
-    "Sex": "sex",
-    "Nation": "nation",
-    "Birth": "birth",
-    "Address": "address",
-    "IdNum": "id_num",
-    "Authority": "authority",
-    "ValidDate": "valid_date",
-}
 
 
 @app.command()
@@ -85,7 +74,7 @@ def read(
 
 
 def _as_json(photo: Path, result: IdCardResult) -> dict[str, Any]:
-    fields: dict[str, Any] = {key: getattr(result, attr) for key, attr in TENCENT_FIELDS.items()}
+    fields: dict[str, Any] = dict(result.tencent_fields())
     fields["WarnCardInfos"] = list(result.warn_codes)
     return {
         "file": str(photo),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -27,6 +27,8 @@ class SideLayout:
     side_words: dict[str, float]
     """Printed words that tell the side -> expected vertical centre."""
     side_word_tolerance: float
+    anchors: dict[str, tuple[float, float | None, float]] = field(default_factory=dict)
+    """Printed text -> (left x, right x when alone in its box, centre y)."""
     portrait_x0: float = 1.0
     portrait_box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
@@ -43,6 +45,10 @@ def side_layout(side: CardSide) -> SideLayout:
         label_column_end=float(spec["label_column_end"]),
         side_words={word: float(y) for word, y in raw["side_words"][key].items()},
         side_word_tolerance=float(raw["side_word_tolerance"]),
+        anchors={
+            text: (float(left), None if right is None else float(right), float(y))
+            for text, (left, right, y) in spec["anchors"].items()
+        },
         portrait_x0=float(spec.get("portrait_x0", 1.0)),
         portrait_box=tuple(spec.get("portrait_box", (0.0, 0.0, 0.0, 0.0))),
     )

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -20,11 +21,14 @@ from .stages.locate_text import DETECT_SIDE, FINE_DETECT_SIDE, locate_by_text
 from .stages.orient import OrientedCard, orient_card
 from .stages.parse import ParsedCard, parse_card, union_quad
 from .stages.read import read_text
+from .stages.rectify import rectify
 from .stages.validate import ValidatedCard, validate_card
 
 MIN_CARD_WIDTH_PX = 250
 MAX_CANDIDATES = 4
 MAX_TEXT_SLANT = 3.0
+GLANCE_SIDE = 640
+GLANCE_MIN_LINES = 3
 TINY_SEARCH_SIDE = 2160
 MIN_SIDE_SCORE = 2.0
 
@@ -76,7 +80,7 @@ class Recognizer:
         the whole frame, for a tight crop."""
         outlines = [c for c in candidates if not c.whole_frame][:MAX_CANDIDATES]
         cards, too_small = self._read_each(pixels, outlines)
-        if len(cards) < 2:
+        if not cards or (len(cards) == 1 and self._text_outside(pixels, cards[0])):
             more, text_too_small = self._read_by_text(pixels, cards, DETECT_SIDE)
             cards, too_small = cards + more, too_small or text_too_small
         if not cards and max(pixels.shape[:2]) > DETECT_SIDE:
@@ -94,6 +98,37 @@ class Recognizer:
         if not cards:
             raise NoIdCard("no identity card was found in the image")
         return cards
+
+    def _text_outside(self, pixels: npt.NDArray[np.uint8], card: ReadCard) -> bool:
+        """Whether a quick look finds lines of text away from the card already read: a second
+        card that no outline showed."""
+        scale = min(1.0, GLANCE_SIDE / max(pixels.shape[:2]))
+        small = np.asarray(cv2.resize(pixels, None, fx=scale, fy=scale), dtype=np.uint8)
+        card_quad = geometry.expand_quad(geometry.scale_quad(card.oriented.quad, scale), 0.05)
+        outside = [
+            box
+            for box in self.engine.detect(small, GLANCE_SIDE)
+            if cv2.pointPolygonTest(card_quad, tuple(map(float, box.quad.mean(axis=0))), False) < 0
+        ]
+        return len(outside) >= GLANCE_MIN_LINES
+
+    def _read_one(
+        self, pixels: npt.NDArray[np.uint8], candidate: CardCandidate, *, may_rectify: bool
+    ) -> ReadCard | None:
+        """The card in this outline, or None if it does not read as one card side."""
+        oriented = orient_card(pixels, candidate, self.engine)
+        if oriented.slant > MAX_TEXT_SLANT and not candidate.whole_frame:
+            return None  # an outline that is not the card's: its text comes out sheared
+        text = read_text(oriented, self.engine)
+        parsed = parse_card(text)
+        if parsed.side_score < MIN_SIDE_SCORE:
+            return None
+        fixed = rectify(oriented.quad, text, parsed.side)
+        if may_rectify and fixed.quad is not None:
+            better = self._read_one(pixels, _rectified(candidate, fixed.quad), may_rectify=False)
+            if better is not None:
+                return better
+        return ReadCard(oriented, text.elapsed_ms, parsed, validate_card(parsed))
 
     def _read_by_text(
         self, pixels: npt.NDArray[np.uint8], found: list[ReadCard], detect_side: int
@@ -116,14 +151,14 @@ class Recognizer:
             if _width_px(candidate) < MIN_CARD_WIDTH_PX:
                 too_small = too_small or looks_like_card(pixels, candidate.quad)
                 continue
-            oriented = orient_card(pixels, candidate, self.engine)
-            if oriented.slant > MAX_TEXT_SLANT and not candidate.whole_frame:
-                continue  # an outline that is not the card's: its text comes out sheared
-            text = read_text(oriented, self.engine)
-            parsed = parse_card(text)
-            if parsed.side_score >= MIN_SIDE_SCORE:
-                cards.append(ReadCard(oriented, text.elapsed_ms, parsed, validate_card(parsed)))
+            card = self._read_one(pixels, candidate, may_rectify=True)
+            if card is not None:
+                cards.append(card)
         return cards, too_small
+
+
+def _rectified(candidate: CardCandidate, quad: npt.NDArray[np.float32]) -> CardCandidate:
+    return CardCandidate(quad, candidate.score, candidate.touches_border, whole_frame=False)
 
 
 def _tiny_card_in(pixels: npt.NDArray[np.uint8]) -> bool:

@@ -13,6 +13,19 @@ class CardSide(StrEnum):
     BACK = "BACK"
 
 
+TENCENT_FIELDS = {
+    "Name": "name",
+    "Sex": "sex",
+    "Nation": "nation",
+    "Birth": "birth",
+    "Address": "address",
+    "IdNum": "id_num",
+    "Authority": "authority",
+    "ValidDate": "valid_date",
+}
+"""Tencent's response field -> IdCardResult attribute, for the eight text fields."""
+
+
 @dataclass(frozen=True)
 class FieldReading:
     """One field as read: its final text, the OCR confidence and where it sits.
@@ -61,3 +74,7 @@ class IdCardResult:
     """Where the portrait photo is in the original image (front only)."""
     rotations: tuple[int, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def tencent_fields(self) -> dict[str, str]:
+        """The eight text fields under Tencent's names."""
+        return {key: getattr(self, attr) for key, attr in TENCENT_FIELDS.items()}

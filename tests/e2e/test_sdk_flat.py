@@ -14,22 +14,14 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
 )
 from tencentcloud.ocr.v20181119 import models, ocr_client
 
-from cards import b64, flat_card, forged_front, jpeg
+from cards import ALL_KEYS, b64, flat_card, forged_front, jpeg, sdk_call
 from live_server import LiveServer
 from server_fakes import SECRET_ID, SECRET_KEY
-
-ALL_KEYS = ("Name", "Sex", "Nation", "Birth", "Address", "IdNum", "Authority", "ValidDate")
-
-
-def call(client: ocr_client.OcrClient, image: bytes, **params: object) -> dict[str, object]:
-    request = models.RecognizeMainlandIDCardOCRRequest()
-    request.from_json_string(json.dumps({"ImageBase64": b64(image), **params}))
-    return dict(json.loads(client.RecognizeMainlandIDCardOCR(request).to_json_string()))
 
 
 def error_code(client: ocr_client.OcrClient, image: bytes, **params: object) -> str:
     with pytest.raises(TencentCloudSDKException) as caught:
-        call(client, image, **params)
+        sdk_call(client, image, **params)
     return str(caught.value.get_code())
 
 
@@ -45,7 +37,7 @@ def error_code(client: ocr_client.OcrClient, image: bytes, **params: object) -> 
 )
 def test_every_field_exact(sdk: ocr_client.OcrClient, seed: int, side: str, width: int) -> None:
     image, expected = flat_card(seed, side, width)
-    response = call(sdk, image, CardSide=side)
+    response = sdk_call(sdk, image, CardSide=side)
     shown = {k: response[k] for k in ALL_KEYS if response[k]}
     assert shown == expected
     assert response["WarnCardInfos"] == []
@@ -53,14 +45,14 @@ def test_every_field_exact(sdk: ocr_client.OcrClient, seed: int, side: str, widt
 
 def test_side_detected_when_not_given(sdk: ocr_client.OcrClient) -> None:
     image, expected = flat_card(21, "BACK")
-    response = call(sdk, image)
+    response = sdk_call(sdk, image)
     assert {k: response[k] for k in expected} == expected
     assert response["Name"] == ""
 
 
 def test_crops_are_jpeg(sdk: ocr_client.OcrClient) -> None:
     image, _ = flat_card(22, "FRONT")
-    response = call(sdk, image, CropPortrait=True, CropIdCard=True)
+    response = sdk_call(sdk, image, CropPortrait=True, CropIdCard=True)
     for key in ("PortraitImage", "IdCardImage"):
         assert str(response[key]).startswith("/9j/")  # base64 of the JPEG magic bytes
 

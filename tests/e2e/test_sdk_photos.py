@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 
 import cv2
 import numpy as np
@@ -11,23 +10,11 @@ import pytest
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
     TencentCloudSDKException,
 )
-from tencentcloud.ocr.v20181119 import models, ocr_client
+from tencentcloud.ocr.v20181119 import ocr_client
 
-from cards import b64, expected_fields, photo, posed_photo
+from cards import expected_fields, photo, posed_photo, sdk_call, shown
 from idcard_ocr import Recognizer
 from idcard_ocr.geometry import order_quad, quad_iou
-
-ALL_KEYS = ("Name", "Sex", "Nation", "Birth", "Address", "IdNum", "Authority", "ValidDate")
-
-
-def call(client: ocr_client.OcrClient, image: bytes, **params: object) -> dict[str, object]:
-    request = models.RecognizeMainlandIDCardOCRRequest()
-    request.from_json_string(json.dumps({"ImageBase64": b64(image), **params}))
-    return dict(json.loads(client.RecognizeMainlandIDCardOCR(request).to_json_string()))
-
-
-def shown(response: dict[str, object]) -> dict[str, object]:
-    return {k: response[k] for k in ALL_KEYS if response[k]}
 
 
 @pytest.mark.parametrize(
@@ -45,17 +32,17 @@ def shown(response: dict[str, object]) -> dict[str, object]:
 )
 def test_any_rotation(sdk: ocr_client.OcrClient, seed: int, side: str, angle: float) -> None:
     posed = posed_photo(seed, side, angle)
-    assert shown(call(sdk, posed.jpeg)) == posed.expected
+    assert shown(sdk_call(sdk, posed.jpeg)) == posed.expected
 
 
 def test_perspective_tilt(sdk: ocr_client.OcrClient) -> None:
     posed = posed_photo(39, "FRONT", 12, tilt=(25.0, -15.0))
-    assert shown(call(sdk, posed.jpeg)) == posed.expected
+    assert shown(sdk_call(sdk, posed.jpeg)) == posed.expected
 
 
 def test_both_sides_fill_all_eight_fields(sdk: ocr_client.OcrClient) -> None:
     sample = photo(40, "two_sided")
-    assert shown(call(sdk, sample.jpeg)) == expected_fields(sample)
+    assert shown(sdk_call(sdk, sample.jpeg)) == expected_fields(sample)
 
 
 @pytest.mark.parametrize(
@@ -69,7 +56,7 @@ def test_both_sides_fill_all_eight_fields(sdk: ocr_client.OcrClient) -> None:
 def test_error_scenes(sdk: ocr_client.OcrClient, category: str, code: str) -> None:
     sample = photo(42, category)
     with pytest.raises(TencentCloudSDKException) as caught:
-        call(sdk, sample.jpeg)
+        sdk_call(sdk, sample.jpeg)
     assert caught.value.get_code() == code
 
 
@@ -81,7 +68,7 @@ def decode(b64_jpeg: object) -> np.ndarray:
 
 def test_crops_have_card_and_portrait_aspects(sdk: ocr_client.OcrClient) -> None:
     posed = posed_photo(42, "FRONT", 200, tilt=(10.0, 10.0))
-    response = call(sdk, posed.jpeg, CropIdCard=True, CropPortrait=True)
+    response = sdk_call(sdk, posed.jpeg, CropIdCard=True, CropPortrait=True)
     card, portrait = decode(response["IdCardImage"]), decode(response["PortraitImage"])
     assert card.shape[1] / card.shape[0] == pytest.approx(85.6 / 54, rel=0.02)
     assert portrait.shape[1] / portrait.shape[0] == pytest.approx(0.75, rel=0.05)
@@ -89,8 +76,8 @@ def test_crops_have_card_and_portrait_aspects(sdk: ocr_client.OcrClient) -> None
 
 def test_crop_follows_card_side_when_both_shown(sdk: ocr_client.OcrClient) -> None:
     sample = photo(43, "two_sided")
-    front = decode(call(sdk, sample.jpeg, CropIdCard=True)["IdCardImage"])
-    back = decode(call(sdk, sample.jpeg, CropIdCard=True, CardSide="BACK")["IdCardImage"])
+    front = decode(sdk_call(sdk, sample.jpeg, CropIdCard=True)["IdCardImage"])
+    back = decode(sdk_call(sdk, sample.jpeg, CropIdCard=True, CardSide="BACK")["IdCardImage"])
     # The back carries the red national emblem at its top left; the front does not.
     assert _red_share(back[:300, :300]) > 5 * _red_share(front[:300, :300])
 

@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 import random
 
 import cv2
 import numpy as np
+from tencentcloud.ocr.v20181119 import models, ocr_client
 
 from idcard_synth.identity import Identity, random_identity, tencent_fields
 from idcard_synth.photo import PhotoSample, make_photo
 from idcard_synth.render import flat_image, render_card
 
+ALL_KEYS = ("Name", "Sex", "Nation", "Birth", "Address", "IdNum", "Authority", "ValidDate")
 FRONT_KEYS = ("Name", "Sex", "Nation", "Birth", "Address", "IdNum")
 BACK_KEYS = ("Authority", "ValidDate")
+
+
+def sdk_call(client: ocr_client.OcrClient, image: bytes, **params: object) -> dict[str, object]:
+    """RecognizeMainlandIDCardOCR through the official SDK; the response as a dict."""
+    request = models.RecognizeMainlandIDCardOCRRequest()
+    request.from_json_string(json.dumps({"ImageBase64": b64(image), **params}))
+    return dict(json.loads(client.RecognizeMainlandIDCardOCR(request).to_json_string()))
+
+
+def shown(response: dict[str, object]) -> dict[str, object]:
+    """The text fields the response filled."""
+    return {k: response[k] for k in ALL_KEYS if response[k]}
 
 
 def b64(data: bytes) -> str:

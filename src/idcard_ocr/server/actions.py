@@ -149,26 +149,13 @@ def _image_job(typed: Mapping[str, object]) -> Job:
     )
 
 
-def _card_fields(result: IdCardResult) -> dict[str, Any]:
-    return {
-        "Name": result.name,
-        "Sex": result.sex,
-        "Nation": result.nation,
-        "Birth": result.birth,
-        "Address": result.address,
-        "IdNum": result.id_num,
-        "Authority": result.authority,
-        "ValidDate": result.valid_date,
-    }
-
-
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
 def _render_recognize_mainland(result: IdCardResult, job: Job) -> dict[str, Any]:
     return {
-        **_card_fields(result),
+        **result.tencent_fields(),
         "WarnCardInfos": list(result.warn_codes),
         "PortraitImage": _b64(result.portrait_jpeg),
         "IdCardImage": _b64(result.card_jpeg),

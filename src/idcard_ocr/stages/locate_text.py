@@ -174,15 +174,17 @@ def _line_options(quad: Quad, index: int, center: Any, gradient: npt.NDArray[Any
     outward = _unit_normal(start, end, center)
     reach = SNAP_BAND * float(np.linalg.norm(quad[(index + 2) % 4] - quad[(index + 1) % 4]))
     offsets = np.linspace(-reach, reach, SNAP_STEPS)
-    t = np.linspace(0.05, 0.95, LINE_SAMPLES)[:, None]
-    lines: list[_Line] = []
-    scores = []
-    for a in offsets:
-        for b in offsets:
-            p, q = start + a * outward, end + b * outward
-            lines.append((p, q))
-            scores.append(_mean_on(gradient, p + t * (q - p)))
-    return lines, np.array(scores)
+    a, b = (grid.ravel() for grid in np.meshgrid(offsets, offsets, indexing="ij"))
+    starts = start + a[:, None] * outward  # (K, 2)
+    ends = end + b[:, None] * outward
+    t = np.linspace(0.05, 0.95, LINE_SAMPLES)[None, :, None]
+    points = starts[:, None, :] + t * (ends - starts)[:, None, :]  # (K, samples, 2)
+    height, width = gradient.shape
+    xs = np.clip(points[..., 0].astype(int), 0, width - 1)
+    ys = np.clip(points[..., 1].astype(int), 0, height - 1)
+    scores = gradient[ys, xs].mean(axis=1)
+    lines: list[_Line] = list(zip(starts, ends, strict=True))
+    return lines, np.asarray(scores, dtype=np.float64)
 
 
 def _middle(line: _Line) -> npt.NDArray[np.float64]:
@@ -207,15 +209,6 @@ def _unit_normal(start: Any, end: Any, center: Any) -> npt.NDArray[np.float64]:
     direction = (end - start) / max(float(np.linalg.norm(end - start)), 1e-6)
     normal = np.array([-direction[1], direction[0]])
     return normal if float(np.dot(normal, (start + end) / 2 - center)) > 0 else -normal
-
-
-def _mean_on(gradient: npt.NDArray[Any], points: npt.NDArray[Any]) -> float:
-    height, width = gradient.shape
-    xs = np.clip(points[:, 0].astype(int), 0, width - 1)
-    ys = np.clip(points[:, 1].astype(int), 0, height - 1)
-    # A low percentile, not the mean: a card border is an edge all along, while a line of
-    # text, as straight and as contrasted, has gaps between its characters.
-    return float(gradient[ys, xs].mean())
 
 
 def _intersection(

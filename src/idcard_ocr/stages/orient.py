@@ -18,7 +18,9 @@ from ..geometry import CARD_HEIGHT, CARD_WIDTH, Quad
 from .locate import CardCandidate
 from .timing import stopwatch
 
-DETECT_SIDE = 960
+DETECT_SIDE = 736
+# The longest lines carry the orientation; a few of them decide it.
+VOTING_LINES = 6
 MIN_TEXT_LINES = 2
 
 
@@ -58,7 +60,10 @@ def orient_card(
 
 
 def _upside_down(flat: npt.NDArray[np.uint8], boxes: list[DetectedBox], engine: OcrEngine) -> bool:
-    wide = [b for b in boxes if _is_horizontal_line(b.quad)]
+    wide = sorted(
+        (b for b in boxes if _is_horizontal_line(b.quad)),
+        key=lambda b: -geometry.side_lengths(geometry.order_quad(b.quad))[0],
+    )[:VOTING_LINES]
     if len(wide) < MIN_TEXT_LINES:
         return False
     crops = [geometry.crop_quad(flat, geometry.order_quad(b.quad)) for b in wide]
