@@ -1,4 +1,4 @@
-"""Speed on a freshly generated synthetic photo set: in-process latency, HTTP throughput, cold start.
+"""Speed on a fresh synthetic photo set: in-process latency, HTTP throughput, cold start.
 
     .venv/bin/python bench/speed.py --count 40
     .venv/bin/python bench/speed.py --count 12 --levels 1,2 --requests-per-level 8
@@ -12,20 +12,23 @@ that hold a card are used; all traffic goes to 127.0.0.1.
 
 from __future__ import annotations
 
+import argparse
+import base64
 import os
+import resource
 import socket
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
-from _common import ROOT
+from _common import ROOT, print_table
 from accuracy import Case, Method, attempt, naive, ours, photo_cases
 from idcard_ocr import Recognizer
 
@@ -183,16 +186,18 @@ def wait_first_answer(proc: subprocess.Popen[bytes], port: int, image_b64: str) 
             send(client, image_b64)
             return time.monotonic() - start
         except TencentCloudSDKException as exc:
-            if exc.get_code() != "ClientNetworkError":
-                raise RuntimeError(f"first request failed: {exc}") from None
+            code = str(exc.get_code())
+            if code.startswith("AuthFailure"):
+                raise RuntimeError(f"first request refused: {exc}") from None
+            if code != "ClientNetworkError":  # the server answered, if only with an OCR error
+                print(f"note: first answer was an error: {code}", file=sys.stderr)
+                return time.monotonic() - start
         time.sleep(0.1)
     raise RuntimeError(f"server did not answer within {STARTUP_TIMEOUT_S:.0f} s")
 
 
-def worker(
-    port: int, images: list[str], indices: range, deadline: Deadline, lock: threading.Lock
-) -> Timings:
-    """One thread, one SDK client: send images[indices] in turn, timing each call."""
+def worker(port: int, images: list[str], indices: range, deadline: Deadline) -> Timings:
+    """One thread, one SDK client: send images[indices] in turn, timing each answered call."""
     client, mine = make_client(port), Timings()
     for index in indices:
         if deadline.passed():
@@ -203,20 +208,20 @@ def worker(
             send(client, images[index % len(images)])
         except Exception as exc:  # any SDK exception (or crash) is an error: only cards are sent
             mine.errors += 1
-            mine.first_error = mine.first_error or str(exc)[:120]
-        with lock:
-            mine.ms.append((time.perf_counter() - start) * 1000)
+            mine.first_error = mine.first_error or str(exc)[:160]
+            continue
+        mine.ms.append((time.perf_counter() - start) * 1000)
     return mine
 
 
 def run_level(
     port: int, images: list[str], concurrency: int, total: int, deadline: Deadline
 ) -> Timings:
-    lock, merged = threading.Lock(), Timings()
+    merged = Timings()
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         futures = [
-            pool.submit(worker, port, images, range(i, total, concurrency), deadline, lock)
+            pool.submit(worker, port, images, range(i, total, concurrency), deadline)
             for i in range(concurrency)
         ]
         parts = [future.result() for future in futures]
@@ -227,3 +232,167 @@ def run_level(
         merged.skipped += part.skipped
         merged.first_error = merged.first_error or part.first_error
     return merged
+
+
+def vm_hwm_kb(pid: int) -> int | None:
+    """Peak resident set size of `pid` (VmHWM, kB), or None if it cannot be read."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return None
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def print_log_tail(log: IO[bytes], lines: int = 20) -> None:
+    log.seek(0)
+    tail = log.read().decode(errors="replace").splitlines()[-lines:]
+    print("server log (tail):", *tail, sep="\n  ", file=sys.stderr)
+
+
+def http_bench(cases: list[Case], args: argparse.Namespace, deadline: Deadline) -> ServerStats:
+    images = [base64.b64encode(case.image).decode("ascii") for case in cases]
+    port, stats = free_port(), ServerStats(max_concurrency=os.cpu_count() or 1)
+    with tempfile.TemporaryFile() as log:
+        launched = time.monotonic()
+        proc = subprocess.Popen(
+            server_command(port), env=server_env(), stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            wait_first_answer(proc, port, images[0])
+            stats.cold_start_s = time.monotonic() - launched
+            for level in args.levels:
+                if deadline.passed():
+                    break
+                total = args.requests_per_level or max(16, 4 * level)
+                stats.levels[level] = run_level(port, images, level, total, deadline)
+            stats.peak_rss_kb = vm_hwm_kb(proc.pid)
+        except RuntimeError:
+            print_log_tail(log)
+            raise
+        finally:
+            stop_server(proc)
+    return stats
+
+
+def level_row(level: int, timings: Timings) -> list[str]:
+    answered = len(timings.ms)
+    return [
+        f"{level}",
+        f"{answered + timings.errors}"
+        + (f" (+{timings.skipped} skipped)" if timings.skipped else ""),
+        f"{answered / timings.wall_s:.2f}" if timings.wall_s else "-",
+        f"{timings.pct(50):.0f}",
+        f"{timings.pct(95):.0f}",
+        f"{timings.errors}",
+        timings.first_error,
+    ]
+
+
+# report -------------------------------------------------------------------------------------
+
+
+def _mb(kb: int | None) -> str:
+    return f"{kb / 1024:.0f} MB" if kb is not None else "-"
+
+
+def summary_rows(local: dict[str, Timings], server: ServerStats | None) -> list[list[str]]:
+    rows = [
+        [f"{name} p50 / p95 (in process)", f"{t.pct(50):.0f} / {t.pct(95):.0f} ms"]
+        for name, t in local.items()
+    ]
+    own_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
+    rows.append(["bench process peak RSS (both engines)", _mb(own_kb)])
+    if server is None:
+        return rows
+    for level, timings in server.levels.items():
+        rate = len(timings.ms) / timings.wall_s if timings.wall_s else 0.0
+        rows.append([f"HTTP cards/s at concurrency {level}", f"{rate:.2f}"])
+    rows.append(
+        ["server cold start (launch to first card answered)", f"{server.cold_start_s:.1f} s"]
+    )
+    rows.append(["server peak RSS (VmHWM)", _mb(server.peak_rss_kb)])
+    return rows
+
+
+def print_ratios(local: dict[str, Timings], server: ServerStats | None) -> None:
+    ours_p50 = local["ours"].pct(50)
+    if "naive RapidOCR" in local:
+        ratio = local["naive RapidOCR"].pct(50) / ours_p50
+        word = "faster" if ratio >= 1 else "slower"
+        shown = ratio if ratio >= 1 else 1 / ratio
+        print(f"ours is {shown:.1f}x {word} than the naive baseline (p50)")
+    if server is None or not server.levels:
+        return
+    rates = {lv: len(t.ms) / t.wall_s for lv, t in server.levels.items() if t.wall_s and t.ms}
+    if 1 in server.levels and server.levels[1].ms:
+        extra = server.levels[1].pct(50) - ours_p50
+        print(
+            f"HTTP at concurrency 1 adds {extra:.0f} ms to the in-process p50 "
+            f"({server.levels[1].pct(50) / ours_p50:.2f}x)"
+        )
+    if 1 in rates and len(rates) > 1:
+        best = max(rates, key=rates.__getitem__)
+        print(
+            f"best throughput {rates[best]:.2f} cards/s at concurrency {best}, "
+            f"{rates[best] / rates[1]:.2f}x concurrency 1 "
+            f"(server max_concurrency {server.max_concurrency})"
+        )
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=40, help="photos generated (cards used)")
+    parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--levels", type=_levels, default=[1, 2, 4, 8])
+    parser.add_argument(
+        "--requests-per-level", type=int, default=0, help="default max(16, 4 * concurrency)"
+    )
+    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--time-limit", type=float, default=1800.0, help="seconds, whole run")
+    return parser.parse_args()
+
+
+def _levels(text: str) -> list[int]:
+    levels = [int(part) for part in text.split(",") if part.strip()]
+    if not levels or min(levels) < 1:
+        raise argparse.ArgumentTypeError("levels must be positive integers, e.g. 1,2,4,8")
+    return levels
+
+
+def main() -> None:
+    args = parse_args()
+    deadline = Deadline(time.monotonic() + args.time_limit)
+    cases = card_cases(args.seed, args.count)
+    if not cases:
+        sys.exit("no card photos in the set: raise --count")
+    local = in_process(cases, not args.skip_baseline, deadline)
+    title = f"in process: {len(cases)} card photos of {args.count}, seed {args.seed}"
+    header = ["method", "images", "errors", "p50 ms", "p95 ms", "mean ms", "images/s"]
+    print_table(title, header, [latency_row(name, t) for name, t in local.items()])
+    server = None if args.skip_http else http_bench(cases, args, deadline)
+    if server is not None:
+        header = ["concurrency", "requests", "cards/s", "p50 ms", "p95 ms", "errors", "first error"]
+        rows = [level_row(level, t) for level, t in server.levels.items()]
+        print_table(f"HTTP via Tencent SDK, keep-alive, {len(cases)} photos", header, rows)
+    print_table("summary", ["measure", "value"], summary_rows(local, server))
+    print_ratios(local, server)
+    if deadline.passed():
+        print(f"time limit of {args.time_limit:.0f} s reached: some measurements were skipped")
+
+
+if __name__ == "__main__":
+    main()
