@@ -28,8 +28,10 @@ MIN_AREA_FRACTION = 0.003
 MIN_ASPECT, MAX_ASPECT = 1.15, 2.2
 MIN_FILL = 0.88
 MIN_EDGE_SUPPORT = 0.6
-TINY_ASPECT = (1.35, 1.85)
-TINY_ASPECT = (1.35, 1.85)
+TINY_ASPECT = (1.1, 1.9)
+PALE_MIN_VALUE, PALE_MAX_SATURATION = 170, 60
+TINY_ASPECT = (1.1, 1.9)
+PALE_MIN_VALUE, PALE_MAX_SATURATION = 170, 60
 EDGE_SAMPLES = 24
 EDGE_STRENGTH = 60.0
 
@@ -91,6 +93,7 @@ def _outline_masks(small: npt.NDArray[Any]) -> list[npt.NDArray[Any]]:
         _otsu(hsv[:, :, 1]),
         _otsu(255 - hsv[:, :, 1]),
         _textured(gray),
+        _pale(hsv),
         _edge_regions(gray),
         _edge_regions(_CLAHE.apply(gray)),
     ]
@@ -131,6 +134,12 @@ def _otsu(channel: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 # Local contrast equalisation brings out a pale card's border on pale paper.
 _CLAHE = cv2.createCLAHE(clipLimit=4.0, tileGridSize=(8, 8))
+
+
+def _pale(hsv: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Bright and nearly colourless, as a card is, against grass, gravel or wood."""
+    mask = (hsv[:, :, 2] > PALE_MIN_VALUE) & (hsv[:, :, 1] < PALE_MAX_SATURATION)
+    return np.asarray(mask, dtype=np.uint8) * 255
 
 
 def _textured(gray: npt.NDArray[Any]) -> npt.NDArray[Any]:
