@@ -73,14 +73,6 @@ def map_points(
     return np.asarray(cv2.perspectiveTransform(pts, matrix).reshape(-1, 2), dtype=np.float32)
 
 
-def box_of(points: npt.ArrayLike) -> tuple[float, float, float, float]:
-    """Axis-aligned bounding box (x0, y0, x1, y1) of a point set."""
-    pts = np.asarray(points, dtype=np.float32).reshape(-1, 2)
-    x0, y0 = pts.min(axis=0)
-    x1, y1 = pts.max(axis=0)
-    return float(x0), float(y0), float(x1), float(y1)
-
-
 def _intersection_area(a: Quad, b: Quad) -> float:
     # Shapely, not cv2.intersectConvexConvex: OpenCV's misjudges near-identical polygons.
     first, second = Polygon(a.tolist()).buffer(0), Polygon(b.tolist()).buffer(0)

@@ -13,7 +13,7 @@ import numpy.typing as npt
 from . import geometry
 from .engine import OcrEngine, RapidOcrEngine
 from .errors import CardSideMismatch, IdCardTooSmall, MultiCard, NoIdCard
-from .result import CardSide, FieldReading, IdCardResult
+from .result import CardSide, Check, FieldReading, IdCardResult
 from .stages.crop import encode_jpeg, portrait_box, portrait_region
 from .stages.decode import decode_image
 from .stages.locate import CardCandidate, locate_cards, looks_like_card
@@ -22,7 +22,7 @@ from .stages.orient import OrientedCard, orient_card
 from .stages.parse import ParsedCard, parse_card, union_quad
 from .stages.read import read_text
 from .stages.rectify import rectify
-from .stages.validate import ValidatedCard, validate_card
+from .stages.validate import ValidatedCard, validate_card, validity_fits_age
 
 MIN_CARD_WIDTH_PX = 250
 MAX_CANDIDATES = 4
@@ -220,7 +220,7 @@ def _assemble(
         card_jpeg=encode_jpeg(shown.oriented.image) if crop_id_card else b"",
         sides=tuple(c.parsed.side for c in cards),
         fields=fields,
-        checks=tuple(check for c in cards for check in c.validated.checks),
+        checks=_checks(cards),
         card_polygons=tuple(_polygon(c.oriented.quad) for c in cards),
         portrait_polygon=_portrait_polygon(front) if front else (),
         rotations=tuple(round(c.oriented.rotation) % 360 for c in cards),
@@ -238,6 +238,13 @@ def _portrait_polygon(front: ReadCard) -> tuple[tuple[float, float], ...]:
     x0, y0, x1, y1 = portrait_box()
     corners = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
     return _polygon(geometry.map_points(corners, _to_image(front)))
+
+
+def _checks(cards: list[ReadCard]) -> tuple[Check, ...]:
+    checks = [check for card in cards for check in card.validated.checks]
+    if len(cards) == 2:  # a front and a back, in that order
+        checks.append(validity_fits_age(cards[0].validated, cards[1].validated))
+    return tuple(checks)
 
 
 def _field_readings(card: ReadCard) -> dict[str, FieldReading]:

@@ -99,3 +99,10 @@ def test_portrait_crop_covers_the_printed_portrait(
     assert quad_iou(found, order_quad(posed.portrait_quad)) > 0.7
     card = order_quad(np.array(result.card_polygons[0], dtype=np.float32))
     assert quad_iou(card, order_quad(posed.quad)) > 0.9
+
+
+def test_both_sides_check_validity_against_age(recognizer: Recognizer) -> None:
+    result = recognizer(photo(40, "two_sided").jpeg)
+    checks = {c.name: c.passed for c in result.checks}
+    assert checks["validity_term_fits_age"] is True
+    assert all(checks.values())

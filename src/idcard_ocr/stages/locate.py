@@ -76,7 +76,7 @@ def looks_like_card(image: npt.NDArray[Any], quad: Quad) -> bool:
         return False
     patch = geometry.warp_quad(image, quad, 160, 101)
     hsv = cv2.cvtColor(patch, cv2.COLOR_BGR2HSV)
-    pale = (hsv[:, :, 2] > 150) & (hsv[:, :, 1] < 70)
+    pale = (hsv[:, :, 2] > 110) & (hsv[:, :, 1] < 70)
     detail = float(cv2.Laplacian(cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY), cv2.CV_32F).std())
     return bool(pale.mean() > 0.6 and detail > 12.0)
 
@@ -139,7 +139,9 @@ _CLAHE = cv2.createCLAHE(clipLimit=4.0, tileGridSize=(8, 8))
 def _pale(hsv: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """Bright and nearly colourless, as a card is, against grass, gravel or wood."""
     mask = (hsv[:, :, 2] > PALE_MIN_VALUE) & (hsv[:, :, 1] < PALE_MAX_SATURATION)
-    return np.asarray(mask, dtype=np.uint8) * 255
+    # Closing first fills the card's print and portrait, which are not pale.
+    closing = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
+    return np.asarray(cv2.morphologyEx(mask.astype(np.uint8) * 255, cv2.MORPH_CLOSE, closing))
 
 
 def _textured(gray: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -273,9 +275,17 @@ def _to_candidate(
 def _suppress_overlaps(found: list[CardCandidate]) -> list[CardCandidate]:
     kept: list[CardCandidate] = []
     for candidate in sorted(found, key=lambda c: c.score, reverse=True):
-        if all(geometry.overlap_of_smaller(candidate.quad, k.quad) < 0.3 for k in kept):
+        if not any(_same_region(candidate.quad, k.quad) for k in kept):
             kept.append(candidate)
     return kept
+
+
+def _same_region(a: Quad, b: Quad) -> bool:
+    """Overlapping outlines of about one size are one card seen twice; a much larger outline
+    around a small one (the table under a card) is not."""
+    areas = sorted((geometry.quad_area(a), geometry.quad_area(b)))
+    similar = areas[0] >= 0.4 * areas[1]
+    return similar and geometry.overlap_of_smaller(a, b) >= 0.3
 
 
 def _whole_frame(width: int, height: int) -> CardCandidate:

@@ -229,3 +229,13 @@ def _date8(digits: str) -> dt.date | None:
     if len(digits) != 8:
         return None
     return standards.parse_card_date(f"{digits[:4]}.{digits[4:6]}.{digits[6:]}")
+
+
+def validity_fits_age(front: ValidatedCard, back: ValidatedCard) -> Check:
+    """Both sides seen: the validity term must fit the holder's age at issue (5, 10, 20 years
+    or 长期 by the Resident Identity Card Law)."""
+    birth = standards.parse_card_date(front.texts.get("birth", "").replace("/", "."))
+    start, end, long_term = _validity_from_text(back.texts.get("valid_date", ""))
+    if birth is None or start is None or (end is None and not long_term):
+        return Check("validity_term_fits_age", False, "dates unreadable")
+    return Check("validity_term_fits_age", standards.validity_term_ok(birth, start, end))
