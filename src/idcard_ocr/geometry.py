@@ -65,6 +65,27 @@ def warp_quad(
     return np.asarray(warped, dtype=np.uint8)
 
 
+def unwarp_matrix(quad: Quad, width: int, height: int) -> npt.NDArray[np.float64]:
+    """The homography from the flattened width x height image back to the quad's image."""
+    return np.asarray(np.linalg.inv(warp_matrix(quad, width, height)), dtype=np.float64)
+
+
+def line_intersection(
+    point_a: npt.ArrayLike,
+    direction_a: npt.ArrayLike,
+    point_b: npt.ArrayLike,
+    direction_b: npt.ArrayLike,
+) -> tuple[float, float] | None:
+    """Where two lines, each a point and a direction, cross; None if (nearly) parallel."""
+    p, d1 = np.asarray(point_a, np.float64), np.asarray(direction_a, np.float64)
+    r, d2 = np.asarray(point_b, np.float64), np.asarray(direction_b, np.float64)
+    det = d1[0] * d2[1] - d1[1] * d2[0]
+    if abs(det) < 1e-6 * float(np.linalg.norm(d1) * np.linalg.norm(d2)):
+        return None
+    t = ((r[0] - p[0]) * d2[1] - (r[1] - p[1]) * d2[0]) / det
+    return float(p[0] + t * d1[0]), float(p[1] + t * d1[1])
+
+
 def map_points(
     points: npt.ArrayLike, matrix: npt.NDArray[np.floating[Any]]
 ) -> npt.NDArray[np.float32]:

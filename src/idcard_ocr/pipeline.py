@@ -230,8 +230,7 @@ def _assemble(
 
 def _to_image(card: ReadCard) -> npt.NDArray[np.float64]:
     """The homography from the flattened card back to the original image."""
-    matrix = geometry.warp_matrix(card.oriented.quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT)
-    return np.asarray(np.linalg.inv(matrix), dtype=np.float64)
+    return geometry.unwarp_matrix(card.oriented.quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT)
 
 
 def _portrait_polygon(front: ReadCard) -> tuple[tuple[float, float], ...]:

@@ -196,7 +196,10 @@ def _refine_corners(quad: Quad, contour: npt.NDArray[Any]) -> Quad:
             return quad
         vx, vy, x0, y0 = cv2.fitLine(side, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
         lines.append((float(vx), float(vy), float(x0), float(y0)))
-    corners = [_intersect(lines[i - 1], lines[i]) for i in range(4)]
+    corners = [
+        geometry.line_intersection(lines[i - 1][2:], lines[i - 1][:2], lines[i][2:], lines[i][:2])
+        for i in range(4)
+    ]
     if any(c is None for c in corners):
         return quad
     refined: Quad = np.array(corners, dtype=np.float32)
@@ -218,17 +221,6 @@ def _points_along(
     across = np.abs(rel[:, 0] * unit[1] - rel[:, 1] * unit[0])
     keep = (along > 0.15 * length) & (along < 0.85 * length) & (across < max(2.0, 0.02 * length))
     return np.asarray(points[keep], dtype=np.float32)
-
-
-def _intersect(
-    a: tuple[float, float, float, float], b: tuple[float, float, float, float]
-) -> tuple[float, float] | None:
-    (avx, avy, ax, ay), (bvx, bvy, bx, by) = a, b
-    det = avx * bvy - avy * bvx
-    if abs(det) < 1e-6:
-        return None
-    t = ((bx - ax) * bvy - (by - ay) * bvx) / det
-    return ax + t * avx, ay + t * avy
 
 
 def _hugs_frame(quad: Quad, shape: tuple[int, ...]) -> bool:

@@ -157,7 +157,7 @@ def _snap_to_edges(quad: Quad, gradient: npt.NDArray[Any]) -> tuple[Quad, float]
     height = float(np.linalg.norm(_middle(sides[long_pair[0]]) - _middle(sides[long_pair[1]])))
     pair, pair_strength = _aspect_pair(options, short_pair, geometry.CARD_ASPECT * height)
     sides.update(pair)
-    corners = [_intersection(sides[(i - 1) % 4], sides[i]) for i in range(4)]
+    corners = [_crossing(sides[(i - 1) % 4], sides[i]) for i in range(4)]
     if any(c is None for c in corners):
         return quad, 0.0
     return geometry.order_quad(np.array(corners, dtype=np.float32)), strength + pair_strength
@@ -205,20 +205,11 @@ def _aspect_pair(
     return {pair[0]: lines_a[a], pair[1]: lines_b[b]}, float(total[a, b])
 
 
+def _crossing(a: _Line, b: _Line) -> tuple[float, float] | None:
+    return geometry.line_intersection(a[0], a[1] - a[0], b[0], b[1] - b[0])
+
+
 def _unit_normal(start: Any, end: Any, center: Any) -> npt.NDArray[np.float64]:
     direction = (end - start) / max(float(np.linalg.norm(end - start)), 1e-6)
     normal = np.array([-direction[1], direction[0]])
     return normal if float(np.dot(normal, (start + end) / 2 - center)) > 0 else -normal
-
-
-def _intersection(
-    a: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
-    b: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
-) -> npt.NDArray[np.float64] | None:
-    (p, q), (r, s) = a, b
-    d1, d2 = q - p, s - r
-    det = d1[0] * d2[1] - d1[1] * d2[0]
-    if abs(det) < 1e-9:
-        return None
-    t = ((r[0] - p[0]) * d2[1] - (r[1] - p[1]) * d2[0]) / det
-    return np.asarray(p + t * d1, dtype=np.float64)

@@ -90,5 +90,4 @@ def _corrected_quad(
     shift = float(np.max(np.linalg.norm(on_flat - corners, axis=1))) / CARD_WIDTH
     if not MIN_CORRECTION < shift < MAX_CORRECTION:
         return None
-    to_image = np.linalg.inv(geometry.warp_matrix(quad, CARD_WIDTH, CARD_HEIGHT))
-    return geometry.map_points(on_flat, to_image)
+    return geometry.map_points(on_flat, geometry.unwarp_matrix(quad, CARD_WIDTH, CARD_HEIGHT))
