@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .details import details
 from .errors import IdCardOcrError
 from .pipeline import Recognizer
 from .result import TENCENT_FIELDS, CardSide, IdCardResult
@@ -76,16 +77,7 @@ def read(
 def _as_json(photo: Path, result: IdCardResult) -> dict[str, Any]:
     fields: dict[str, Any] = dict(result.tencent_fields())
     fields["WarnCardInfos"] = list(result.warn_codes)
-    return {
-        "file": str(photo),
-        **fields,
-        "Details": {
-            "Sides": [s.value for s in result.sides],
-            "Confidence": {k: round(v.confidence, 4) for k, v in result.fields.items()},
-            "Checks": {c.name: c.passed for c in result.checks},
-            "TimingsMs": {k: round(v, 1) for k, v in result.timings_ms.items()},
-        },
-    }
+    return {"file": str(photo), **fields, "Details": details(result)}
 
 
 def _as_table(photo: Path, result: IdCardResult) -> Table:

@@ -13,6 +13,9 @@ class CardSide(StrEnum):
     BACK = "BACK"
 
 
+Polygon = tuple[tuple[float, float], ...]
+"""Corners in the original image's pixels, clockwise."""
+
 TENCENT_FIELDS = {
     "Name": "name",
     "Sex": "sex",
@@ -35,7 +38,7 @@ class FieldReading:
 
     text: str
     confidence: float
-    polygon: tuple[tuple[float, float], ...] = ()
+    polygon: Polygon = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,54 @@ class Check:
     name: str
     passed: bool
     detail: str = ""
+
+
+class AlarmKind(StrEnum):
+    """The alarms, named; `code` is the RecognizeMainlandIDCardOCR warning code."""
+
+    INCOMPLETE_BORDER = "incomplete_border"
+    PHOTOCOPY = "photocopy"
+    SCREEN = "screen"
+    PS_ALTERED = "ps_altered"
+    OCCLUSION = "occlusion"
+    REFLECTIVE = "reflective"
+    BLURRY = "blurry"
+
+    @property
+    def code(self) -> int:
+        return WARN_CODES[self]
+
+
+WARN_CODES: dict[AlarmKind, int] = {
+    AlarmKind.INCOMPLETE_BORDER: -9101,
+    AlarmKind.PHOTOCOPY: -9102,
+    AlarmKind.SCREEN: -9103,
+    AlarmKind.PS_ALTERED: -9104,
+    AlarmKind.OCCLUSION: -9105,
+    AlarmKind.REFLECTIVE: -9107,
+    AlarmKind.BLURRY: -9108,
+}
+"""RecognizeMainlandIDCardOCR's table (occlusion borrows the mainland IDCardOCR code)."""
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """One alarm detector's verdict on one card.
+
+    `score` is in [0, 1]; `raised` says whether it reached the configured threshold.
+    `regions` are polygons in the original image; `fields` names the fields they cover.
+    """
+
+    kind: AlarmKind
+    score: float
+    raised: bool
+    regions: tuple[Polygon, ...] = ()
+    fields: tuple[str, ...] = ()
+    detail: str = ""
+
+    @property
+    def code(self) -> int:
+        return self.kind.code
 
 
 @dataclass(frozen=True)
@@ -62,18 +113,24 @@ class IdCardResult:
     id_num: str = ""
     authority: str = ""
     valid_date: str = ""
-    warn_codes: tuple[int, ...] = ()
+    alarms: tuple[Alarm, ...] = ()
+    """Every detector's verdict, raised or not, for every card shown."""
     portrait_jpeg: bytes = b""
     card_jpeg: bytes = b""
     sides: tuple[CardSide, ...] = ()
     fields: dict[str, FieldReading] = field(default_factory=dict)
     checks: tuple[Check, ...] = ()
-    card_polygons: tuple[tuple[tuple[float, float], ...], ...] = ()
+    card_polygons: tuple[Polygon, ...] = ()
     """Each card's corners in the original image, its own top-left first."""
-    portrait_polygon: tuple[tuple[float, float], ...] = ()
+    portrait_polygon: Polygon = ()
     """Where the portrait photo is in the original image (front only)."""
     rotations: tuple[int, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def warn_codes(self) -> tuple[int, ...]:
+        """The raised alarms' codes, each once, in Tencent's order."""
+        return tuple(sorted({a.code for a in self.alarms if a.raised}, reverse=True))
 
     def tencent_fields(self) -> dict[str, str]:
         """The eight text fields under Tencent's names."""

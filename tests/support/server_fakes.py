@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from tencentcloud.common.sign import Sign
 
-from idcard_ocr.result import CardSide, IdCardResult
+from idcard_ocr.result import Alarm, AlarmKind, CardSide, IdCardResult
 
 SECRET_ID = "AKIDtestTESTtestTESTtestTESTtestTEST"
 SECRET_KEY = "testSecretKeytestSecretKey123456"
@@ -29,7 +29,11 @@ FRONT = IdCardResult(
     birth="1990/3/17",
     address="浙江省杭州市西湖区文三路100号",
     id_num="330106199003170011",
-    warn_codes=(-9101, -9108),
+    alarms=(
+        Alarm(AlarmKind.INCOMPLETE_BORDER, 0.9, raised=True),
+        Alarm(AlarmKind.BLURRY, 0.8, raised=True),
+        Alarm(AlarmKind.REFLECTIVE, 0.1, raised=False),
+    ),
     portrait_jpeg=b"\xff\xd8portrait",
     card_jpeg=b"\xff\xd8card",
     sides=(CardSide.FRONT,),

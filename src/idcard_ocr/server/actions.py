@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..details import details
 from ..errors import (
     EmptyImage,
     ImageDecodeFailed,
@@ -154,12 +155,15 @@ def _b64(data: bytes) -> str:
 
 
 def _render_recognize_mainland(result: IdCardResult, job: Job) -> dict[str, Any]:
-    return {
+    rendered = {
         **result.tencent_fields(),
         "WarnCardInfos": list(result.warn_codes),
         "PortraitImage": _b64(result.portrait_jpeg),
         "IdCardImage": _b64(result.card_jpeg),
     }
+    if job.details:  # the SDK ignores fields it does not know, so this stays compatible
+        rendered["Details"] = details(result)
+    return rendered
 
 
 ACTIONS: Mapping[str, ActionSpec] = {
@@ -170,7 +174,7 @@ ACTIONS: Mapping[str, ActionSpec] = {
             "CardSide": as_card_side,
             "CropPortrait": as_bool,
             "CropIdCard": as_bool,
-            "Details": as_bool,  # our extension: per-field confidence etc. (not rendered yet)
+            "Details": as_bool,  # our extension: confidences, alarm scores, checks
         },
         job=_image_job,
         render=_render_recognize_mainland,
