@@ -155,7 +155,7 @@ def _b64(data: bytes) -> str:
 
 
 def _render_recognize_mainland(result: IdCardResult, job: Job) -> dict[str, Any]:
-    rendered = {
+    rendered: dict[str, Any] = {
         **result.tencent_fields(),
         "WarnCardInfos": list(result.warn_codes),
         "PortraitImage": _b64(result.portrait_jpeg),
