@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from .result import AlarmKind
+
 __all__ = ["ENV_PREFIX", "Settings", "SettingsError", "generate_key_pair", "load_settings"]
 
 ENV_PREFIX = "IDCARD_OCR_"
@@ -53,6 +55,8 @@ class Settings(BaseModel):
     # Tencent's limit is 7 MB after base64 encoding, i.e. 3/4 of that as raw bytes.
     image_url_max_bytes: int = Field(default=7 * MB * 3 // 4, ge=1)
     allow_private_urls: bool = False
+    alarm_thresholds: dict[AlarmKind, float] = Field(default_factory=dict)
+    """Alarm name -> score at which it is raised; unset kinds keep the measured defaults."""
     web_page_enabled: bool = True
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
@@ -116,17 +120,19 @@ def _from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
 
 def _env_value(field: str, name: str, value: str) -> Any:
     if field == "keys":
-        return _parse_key_list(name, value)
+        return _parse_pairs(name, value, "id1:key1,id2:key2")
+    if field == "alarm_thresholds":
+        return _parse_pairs(name, value, "blurry:0.6,reflective:0.4")
     if field == "public_hosts":
         return tuple(host.strip() for host in value.split(",") if host.strip())
     return value
 
 
-def _parse_key_list(name: str, value: str) -> dict[str, str]:
-    keys: dict[str, str] = {}
+def _parse_pairs(name: str, value: str, example: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
     for pair in filter(None, (item.strip() for item in value.split(","))):
-        secret_id, sep, secret_key = pair.partition(":")
-        if not sep or not secret_id or not secret_key:
-            raise SettingsError(f"{name} must look like 'id1:key1,id2:key2'")
-        keys[secret_id] = secret_key
-    return keys
+        key, sep, item = pair.partition(":")
+        if not sep or not key or not item:
+            raise SettingsError(f"{name} must look like {example!r}")
+        pairs[key] = item
+    return pairs

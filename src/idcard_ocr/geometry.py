@@ -129,3 +129,8 @@ def crop_quad(image: npt.NDArray[np.uint8], quad: Quad) -> npt.NDArray[np.uint8]
     width = max(round(max(top, bottom)), 4)
     height = max(round(max(left, right)), 4)
     return warp_quad(image, quad, width, height)
+
+
+def as_polygon(points: npt.ArrayLike) -> tuple[tuple[float, float], ...]:
+    """(N, 2) points as a tuple of rounded (x, y) pairs: JSON-ready and hashable."""
+    return tuple((round(float(x), 1), round(float(y), 1)) for x, y in np.asarray(points))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -11,9 +12,10 @@ import numpy as np
 import numpy.typing as npt
 
 from . import geometry
+from .alarms.evidence import CardEvidence
 from .engine import OcrEngine, RapidOcrEngine
 from .errors import CardSideMismatch, IdCardTooSmall, MultiCard, NoIdCard
-from .result import CardSide, Check, FieldReading, IdCardResult
+from .result import Alarm, AlarmKind, CardSide, Check, FieldReading, IdCardResult
 from .stages.crop import encode_jpeg, portrait_box, portrait_region
 from .stages.decode import decode_image
 from .stages.locate import CardCandidate, locate_cards, looks_like_card
@@ -23,6 +25,7 @@ from .stages.parse import ParsedCard, parse_card, union_quad
 from .stages.read import read_text
 from .stages.rectify import rectify
 from .stages.validate import ValidatedCard, validate_card, validity_fits_age
+from .stages.warn import warn
 
 MIN_CARD_WIDTH_PX = 250
 MAX_CANDIDATES = 4
@@ -65,13 +68,17 @@ class Recognizer:
         card_side: CardSide | None = None,
         crop_portrait: bool = False,
         crop_id_card: bool = False,
+        thresholds: Mapping[AlarmKind, float] | None = None,
     ) -> IdCardResult:
+        """Read the card(s) in `image`; `thresholds` overrides alarm thresholds by kind."""
         decoded = decode_image(image)
         located = locate_cards(decoded.pixels)
         cards = self._read_cards(decoded.pixels, located.candidates)
         chosen = _choose(cards, card_side)
         timings = {"decode": decoded.elapsed_ms, "locate": located.elapsed_ms}
-        return _assemble(chosen, card_side, crop_portrait, crop_id_card, timings)
+        alarms = _alarms(decoded.pixels, chosen, thresholds, timings)
+        result = _assemble(chosen, card_side, crop_portrait, crop_id_card, timings)
+        return dataclasses.replace(result, alarms=alarms)
 
     def _read_cards(
         self, pixels: npt.NDArray[np.uint8], candidates: Sequence[CardCandidate]
@@ -221,10 +228,41 @@ def _assemble(
         sides=tuple(c.parsed.side for c in cards),
         fields=fields,
         checks=_checks(cards),
-        card_polygons=tuple(_polygon(c.oriented.quad) for c in cards),
+        card_polygons=tuple(geometry.as_polygon(c.oriented.quad) for c in cards),
         portrait_polygon=_portrait_polygon(front) if front else (),
         rotations=tuple(round(c.oriented.rotation) % 360 for c in cards),
         timings_ms=timings,
+    )
+
+
+def _alarms(
+    pixels: npt.NDArray[np.uint8],
+    cards: list[ReadCard],
+    thresholds: Mapping[AlarmKind, float] | None,
+    timings: dict[str, float],
+) -> tuple[Alarm, ...]:
+    alarms: list[Alarm] = []
+    for card in cards:
+        warned = warn(_evidence(pixels, card), thresholds)
+        alarms.extend(warned.alarms)
+        timings["warn"] = timings.get("warn", 0.0) + warned.elapsed_ms
+    return tuple(alarms)
+
+
+def _evidence(pixels: npt.NDArray[np.uint8], card: ReadCard) -> CardEvidence:
+    quads = {
+        name: quad
+        for name, raw in card.parsed.fields.items()
+        if (quad := union_quad(raw.quads)) is not None
+    }
+    return CardEvidence(
+        photo=pixels,
+        card=card.oriented.image,
+        quad=card.oriented.quad,
+        side=card.parsed.side,
+        field_quads=quads,
+        field_confidences={n: f.confidence for n, f in card.parsed.fields.items()},
+        checks=card.validated.checks,
     )
 
 
@@ -236,7 +274,7 @@ def _to_image(card: ReadCard) -> npt.NDArray[np.float64]:
 def _portrait_polygon(front: ReadCard) -> tuple[tuple[float, float], ...]:
     x0, y0, x1, y1 = portrait_box()
     corners = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
-    return _polygon(geometry.map_points(corners, _to_image(front)))
+    return geometry.as_polygon(geometry.map_points(corners, _to_image(front)))
 
 
 def _checks(cards: list[ReadCard]) -> tuple[Check, ...]:
@@ -252,13 +290,9 @@ def _field_readings(card: ReadCard) -> dict[str, FieldReading]:
     for name, text in card.validated.texts.items():
         raw = card.parsed.fields[name]
         box = union_quad(raw.quads)
-        polygon = _polygon(geometry.map_points(box, to_image)) if box is not None else ()
+        polygon = geometry.as_polygon(geometry.map_points(box, to_image)) if box is not None else ()
         readings[name] = FieldReading(text, raw.confidence, polygon)
     return readings
-
-
-def _polygon(quad: npt.NDArray[np.float32]) -> tuple[tuple[float, float], ...]:
-    return tuple((round(float(x), 1), round(float(y), 1)) for x, y in quad)
 
 
 def _add_timings(timings: dict[str, float], card: ReadCard) -> None:

@@ -8,6 +8,7 @@ import json
 import random
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -55,12 +56,14 @@ class FakeReader:
         card_side: CardSide | None,
         crop_portrait: bool,
         crop_id_card: bool,
+        thresholds: Mapping[AlarmKind, float] | None,
     ) -> IdCardResult:
         self.calls.append(
             {
                 "image": image,
                 "card_side": card_side,
                 "crop_portrait": crop_portrait,
+                "thresholds": thresholds,
                 "crop_id_card": crop_id_card,
             }
         )

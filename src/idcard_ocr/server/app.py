@@ -10,6 +10,7 @@ import functools
 import logging
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -21,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 
 from ..config import Settings
 from ..errors import IdCardOcrError, InternalError, UnsupportedProtocol
-from ..result import CardSide, IdCardResult
+from ..result import AlarmKind, CardSide, IdCardResult
 from .actions import Job, decode_image_base64, parse_job, resolve_action
 from .auth import Authenticator
 from .fetch import fetch_image
@@ -45,6 +46,7 @@ class CardReader(Protocol):
         card_side: CardSide | None,
         crop_portrait: bool,
         crop_id_card: bool,
+        thresholds: Mapping[AlarmKind, float] | None,
     ) -> IdCardResult: ...
 
 
@@ -157,6 +159,7 @@ class _ApiEndpoint:
             card_side=job.card_side,
             crop_portrait=job.crop_portrait,
             crop_id_card=job.crop_id_card,
+            thresholds=self._settings.alarm_thresholds,
         )
 
 

@@ -1,0 +1,1 @@
+"""The alarm detectors, one module each; `stages.warn` runs them and applies thresholds."""

@@ -1,0 +1,61 @@
+"""Warn: run every alarm detector on a read card and raise those past their threshold.
+
+Detector regions come back in flattened-card coordinates and leave here in the photo's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import geometry
+from ..alarms.border import incomplete_border
+from ..alarms.evidence import CardEvidence, Detector, Finding
+from ..result import Alarm, AlarmKind
+from .timing import stopwatch
+
+__all__ = ["DEFAULT_THRESHOLDS", "DETECTORS", "Warned", "warn"]
+
+DETECTORS: tuple[Detector, ...] = (incomplete_border,)
+
+DEFAULT_THRESHOLDS: Mapping[AlarmKind, float] = {
+    AlarmKind.INCOMPLETE_BORDER: 0.5,
+    AlarmKind.PHOTOCOPY: 0.5,
+    AlarmKind.SCREEN: 0.5,
+    AlarmKind.PS_ALTERED: 0.5,
+    AlarmKind.OCCLUSION: 0.5,
+    AlarmKind.REFLECTIVE: 0.5,
+    AlarmKind.BLURRY: 0.5,
+}
+"""Chosen from the labelled alarm set with bench/alarms.py (see the README)."""
+
+
+@dataclass(frozen=True)
+class Warned:
+    alarms: tuple[Alarm, ...]
+    elapsed_ms: float
+
+
+def warn(evidence: CardEvidence, thresholds: Mapping[AlarmKind, float] | None = None) -> Warned:
+    """Every detector's verdict on the card, raised where its score reaches the threshold."""
+    limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    to_photo = geometry.unwarp_matrix(evidence.quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT)
+    with stopwatch() as elapsed:
+        alarms = tuple(_alarm(detect(evidence), limits, to_photo) for detect in DETECTORS)
+    return Warned(alarms, elapsed[0])
+
+
+def _alarm(finding: Finding, limits: Mapping[AlarmKind, float], to_photo: np.ndarray) -> Alarm:
+    score = float(np.clip(finding.score, 0.0, 1.0))
+    return Alarm(
+        finding.kind,
+        score,
+        raised=score >= limits[finding.kind],
+        regions=tuple(
+            geometry.as_polygon(geometry.map_points(q, to_photo)) for q in finding.regions
+        ),
+        fields=finding.fields,
+        detail=finding.detail,
+    )
