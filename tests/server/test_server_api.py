@@ -61,6 +61,7 @@ async def test_success_fields(client: httpx.AsyncClient, reader: FakeReader) -> 
             "card_side": CardSide.FRONT,
             "crop_portrait": True,
             "crop_id_card": True,
+            "thresholds": {},
         }
     ]
 
