@@ -51,31 +51,39 @@ class Check:
 
 
 class AlarmKind(StrEnum):
-    """The alarms, named; `code` is the RecognizeMainlandIDCardOCR warning code."""
+    """The alarms, named; `code` is the RecognizeMainlandIDCardOCR warning code, if any."""
 
     INCOMPLETE_BORDER = "incomplete_border"
     PHOTOCOPY = "photocopy"
+    MONOCHROME_COPY = "monochrome_copy"
     SCREEN = "screen"
     PS_ALTERED = "ps_altered"
     OCCLUSION = "occlusion"
     REFLECTIVE = "reflective"
     BLURRY = "blurry"
+    TEMPORARY_CARD = "temporary_card"
+    INVALID_VALIDITY = "invalid_validity"
 
     @property
-    def code(self) -> int:
-        return WARN_CODES[self]
+    def code(self) -> int | None:
+        return WARN_CODES.get(self)
 
 
 WARN_CODES: dict[AlarmKind, int] = {
     AlarmKind.INCOMPLETE_BORDER: -9101,
     AlarmKind.PHOTOCOPY: -9102,
+    AlarmKind.MONOCHROME_COPY: -9102,
     AlarmKind.SCREEN: -9103,
     AlarmKind.PS_ALTERED: -9104,
     AlarmKind.OCCLUSION: -9105,
     AlarmKind.REFLECTIVE: -9107,
     AlarmKind.BLURRY: -9108,
 }
-"""RecognizeMainlandIDCardOCR's table (occlusion borrows the mainland IDCardOCR code)."""
+"""RecognizeMainlandIDCardOCR's table (occlusion borrows the mainland IDCardOCR code).
+
+A temporary card and an invalid validity date have codes only in the mainland `IDCardOCR`
+table, which the server renders from the kinds.
+"""
 
 
 @dataclass(frozen=True)
@@ -94,7 +102,7 @@ class Alarm:
     detail: str = ""
 
     @property
-    def code(self) -> int:
+    def code(self) -> int | None:
         return self.kind.code
 
 
@@ -130,7 +138,8 @@ class IdCardResult:
     @property
     def warn_codes(self) -> tuple[int, ...]:
         """The raised alarms' codes, each once, in Tencent's order."""
-        return tuple(sorted({a.code for a in self.alarms if a.raised}, reverse=True))
+        codes = {a.code for a in self.alarms if a.raised and a.code is not None}
+        return tuple(sorted(codes, reverse=True))
 
     def tencent_fields(self) -> dict[str, str]:
         """The eight text fields under Tencent's names."""

@@ -1,32 +1,25 @@
-"""The actions this server answers, as table entries: parameters, regions, result rendering.
-
-A second action (mainland `IDCardOCR` with its `Config` JSON string) is one more `ActionSpec`
-in `ACTIONS`: its coercers, a `job` builder reading the crop flags out of `Config`, and a
-renderer adding `AdvancedInfo`.
-"""
+"""The actions this server answers, as a table: parameters, regions, result rendering."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 from ..details import details
-from ..errors import (
-    EmptyImage,
-    ImageDecodeFailed,
-    ImageSizeTooLarge,
-    InvalidAction,
-    InvalidParameter,
-    InvalidParameterValueLimit,
-    MissingParameter,
-    NoSuchVersion,
-    UnknownParameter,
-    UnsupportedRegion,
+from ..errors import InvalidAction, NoSuchVersion, UnsupportedRegion
+from ..result import IdCardResult
+from .mainland import IDCARD_OCR
+from .params import (
+    ActionSpec,
+    Job,
+    as_bool,
+    as_card_side,
+    as_string,
+    b64,
+    decode_image_base64,
+    image_job,
+    parse_job,
 )
-from ..result import CardSide, IdCardResult
 
 __all__ = [
     "ACTIONS",
@@ -39,54 +32,6 @@ __all__ = [
 ]
 
 VERSION = "2018-11-19"
-
-Coerce = Callable[[str, object, bool], object]
-"""(parameter name, raw value, arrived as text) -> typed value, or InvalidParameter."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """What one call asks of the reader, after parameter checking."""
-
-    image_base64: str | None = None
-    image_url: str | None = None
-    card_side: CardSide | None = None
-    crop_portrait: bool = False
-    crop_id_card: bool = False
-    details: bool = False
-    params: Mapping[str, object] = field(default_factory=dict)
-    """Every typed parameter, for renderers that need more than the fields above."""
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    params: Mapping[str, Coerce]
-    job: Callable[[Mapping[str, object]], Job]
-    render: Callable[[IdCardResult, Job], dict[str, Any]]
-    regions: frozenset[str]
-
-
-def as_string(name: str, value: object, textual: bool) -> str:
-    if not isinstance(value, str):
-        raise InvalidParameter(f"{name} must be a string")
-    return value
-
-
-def as_bool(name: str, value: object, textual: bool) -> bool:
-    if isinstance(value, bool):
-        return value
-    # v1 and GET calls stringify Python booleans: "True"/"False".
-    if textual and isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    raise InvalidParameter(f"{name} must be a boolean")
-
-
-def as_card_side(name: str, value: object, textual: bool) -> CardSide:
-    text = as_string(name, value, textual)
-    try:
-        return CardSide(text)
-    except ValueError:
-        raise InvalidParameterValueLimit(f"{name} must be FRONT or BACK, got {text!r}") from None
 
 
 def resolve_action(action: str, version: str, region: str | None) -> ActionSpec:
@@ -103,63 +48,12 @@ def resolve_action(action: str, version: str, region: str | None) -> ActionSpec:
     return spec
 
 
-def parse_job(spec: ActionSpec, raw: Mapping[str, object], textual: bool) -> Job:
-    """Check every parameter against the action's table; unknown names are refused."""
-    typed: dict[str, object] = {}
-    for name, value in raw.items():
-        coerce = spec.params.get(name)
-        if coerce is None:
-            raise UnknownParameter(f"the parameter {name} is not defined for this action")
-        if value is not None:  # the SDK omits unset fields; a JSON null means the same
-            typed[name] = coerce(name, value, textual)
-    return spec.job(typed)
-
-
-def decode_image_base64(text: str, limit: int) -> bytes:
-    """ImageBase64 to bytes, with Tencent's size limit counted on the encoded text."""
-    if len(text) > limit:
-        raise ImageSizeTooLarge(f"ImageBase64 is {len(text)} bytes; at most {limit} allowed")
-    if text.startswith("data:") and "," in text:  # tolerate a data: URL prefix
-        text = text.split(",", 1)[1]
-    compact = "".join(text.split())
-    if not compact:
-        raise EmptyImage("ImageBase64 is empty")
-    try:
-        data = base64.b64decode(compact, validate=True)
-    except (binascii.Error, ValueError):
-        raise ImageDecodeFailed("ImageBase64 is not valid base64") from None
-    if not data:
-        raise EmptyImage("ImageBase64 decodes to no bytes")
-    return data
-
-
-def _image_job(typed: Mapping[str, object]) -> Job:
-    image_url = typed.get("ImageUrl") or None
-    image_base64 = typed.get("ImageBase64")
-    if image_url is None and image_base64 is None:
-        raise MissingParameter("one of ImageBase64 or ImageUrl is required")
-    side = typed.get("CardSide")
-    return Job(
-        image_base64=image_base64 if isinstance(image_base64, str) else None,
-        image_url=image_url if isinstance(image_url, str) else None,
-        card_side=side if isinstance(side, CardSide) else None,
-        crop_portrait=typed.get("CropPortrait") is True,
-        crop_id_card=typed.get("CropIdCard") is True,
-        details=typed.get("Details") is True,
-        params=dict(typed),
-    )
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
 def _render_recognize_mainland(result: IdCardResult, job: Job) -> dict[str, Any]:
     rendered: dict[str, Any] = {
         **result.tencent_fields(),
         "WarnCardInfos": list(result.warn_codes),
-        "PortraitImage": _b64(result.portrait_jpeg),
-        "IdCardImage": _b64(result.card_jpeg),
+        "PortraitImage": b64(result.portrait_jpeg),
+        "IdCardImage": b64(result.card_jpeg),
     }
     if job.details:  # the SDK ignores fields it does not know, so this stays compatible
         rendered["Details"] = details(result)
@@ -176,8 +70,9 @@ ACTIONS: Mapping[str, ActionSpec] = {
             "CropIdCard": as_bool,
             "Details": as_bool,  # our extension: confidences, alarm scores, checks
         },
-        job=_image_job,
+        job=image_job,
         render=_render_recognize_mainland,
         regions=frozenset({"ap-singapore"}),
     ),
+    "IDCardOCR": IDCARD_OCR,
 }

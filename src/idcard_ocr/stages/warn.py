@@ -23,11 +23,14 @@ DETECTORS: tuple[Detector, ...] = (incomplete_border,)
 DEFAULT_THRESHOLDS: Mapping[AlarmKind, float] = {
     AlarmKind.INCOMPLETE_BORDER: 0.5,
     AlarmKind.PHOTOCOPY: 0.5,
+    AlarmKind.MONOCHROME_COPY: 0.5,
     AlarmKind.SCREEN: 0.5,
     AlarmKind.PS_ALTERED: 0.5,
     AlarmKind.OCCLUSION: 0.5,
     AlarmKind.REFLECTIVE: 0.5,
     AlarmKind.BLURRY: 0.5,
+    AlarmKind.TEMPORARY_CARD: 0.5,
+    AlarmKind.INVALID_VALIDITY: 0.5,
 }
 """Chosen from the labelled alarm set with bench/alarms.py (see the README)."""
 
