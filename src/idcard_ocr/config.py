@@ -18,7 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from .result import AlarmKind
 
-__all__ = ["ENV_PREFIX", "Settings", "SettingsError", "generate_key_pair", "load_settings"]
+__all__ = [
+    "ENV_PREFIX",
+    "Settings",
+    "SettingsError",
+    "generate_key_pair",
+    "load_settings",
+    "read_keys_file",
+]
 
 ENV_PREFIX = "IDCARD_OCR_"
 MB = 1024 * 1024
@@ -41,6 +48,10 @@ class Settings(BaseModel):
     port: int = Field(default=8000, ge=0, le=65535)
     keys: dict[str, SecretStr] = Field(default_factory=dict)
     """SecretId -> SecretKey."""
+    keys_file: Path | None = None
+    """More keys, one `SecretId:SecretKey` a line; re-read when it changes, no restart."""
+    keys_file_check_seconds: float = Field(default=1.0, ge=0)
+    """How often at most a call looks at the keys file's modification time."""
     demo_keys: bool = False
     """True when `load_settings` generated `keys` because none were configured."""
     public_hosts: tuple[str, ...] = ()
@@ -58,6 +69,9 @@ class Settings(BaseModel):
     alarm_thresholds: dict[AlarmKind, float] = Field(default_factory=dict)
     """Alarm name -> score at which it is raised; unset kinds keep the measured defaults."""
     web_page_enabled: bool = True
+    """The demo page at GET / and its unsigned same-origin endpoint POST /web/recognize."""
+    log_json: bool = True
+    """One JSON object per log line; false for plain text."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
     def secret_key(self, secret_id: str) -> str | None:
@@ -79,7 +93,9 @@ def load_settings(path: Path | None, environ: Mapping[str, str]) -> Settings:
     except ValidationError as exc:
         source = f"{path} and the environment" if path else "the environment"
         raise SettingsError(f"invalid settings (from {source}):\n{exc}") from None
-    if not settings.keys:
+    if settings.keys_file is not None:
+        read_keys_file(settings.keys_file)  # refuse to start on an unreadable file
+    elif not settings.keys:
         secret_id, secret_key = generate_key_pair()
         settings = settings.model_copy(
             update={"keys": {secret_id: SecretStr(secret_key)}, "demo_keys": True}
@@ -93,6 +109,25 @@ def generate_key_pair() -> tuple[str, str]:
     secret_id = "AKID" + "".join(secrets.choice(alphabet) for _ in range(32))
     secret_key = "".join(secrets.choice(alphabet) for _ in range(32))
     return secret_id, secret_key
+
+
+def read_keys_file(path: Path) -> dict[str, str]:
+    """`SecretId:SecretKey` lines; blank lines and `#` comments are skipped."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"cannot read keys file {path}: {exc}") from None
+    keys: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        secret_id, sep, secret_key = (part.strip() for part in line.partition(":"))
+        if not sep or not secret_id or not secret_key:
+            # The line number only: the line itself may hold a secret.
+            raise SettingsError(f"{path}:{number}: expected SecretId:SecretKey")
+        keys[secret_id] = secret_key
+    return keys
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -17,4 +17,5 @@ def test_config_exports() -> None:
         "SettingsError",
         "generate_key_pair",
         "load_settings",
+        "read_keys_file",
     ]

@@ -1,122 +1,68 @@
-"""The ASGI app: one API endpoint at `/` plus `/healthz`; all logic lives in sibling modules.
+"""The ASGI app: the API at `/`, the web page, health, readiness and metrics.
 
-Order of checks per call: size, parse, auth (so a bad signature gets no work done), rate
-limit, action and parameters, download, recognition.
+Order of checks per API call: size, parse, auth (so a bad signature gets no work done), rate
+limit, action and parameters, download, recognition. A plain browser GET of `/` (no query,
+no Tencent headers) gets the web page instead, when it is enabled.
 """
 
 from __future__ import annotations
 
-import functools
-import logging
-import time
-import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, runtime_checkable
 
 from starlette.applications import Starlette
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..config import Settings
-from ..errors import IdCardOcrError, InternalError, UnsupportedProtocol
-from ..result import AlarmKind, CardSide, IdCardResult
-from .actions import Job, decode_image_base64, parse_job, resolve_action
+from ..errors import UnsupportedProtocol
+from .actions import ACTIONS, parse_job, resolve_action
 from .auth import Authenticator
-from .fetch import fetch_image
+from .endpoint import CardReader, Endpoint, Outcome, Service
+from .keys import KeyStore
+from .metrics import Metrics
 from .ratelimit import RateLimiter
 from .request import ApiCall, Tc3Credentials, check_query_size, parse_call, read_body
-from .tencent import Language, error, json_response, localize, parse_language, success
+from .web import is_page_request, web_routes
 from .workers import Workers
 
-__all__ = ["CardReader", "create_app"]
-
-logger = logging.getLogger("idcard_ocr.server")
+__all__ = ["CardReader", "SupportsReady", "create_app"]
 
 
-class CardReader(Protocol):
-    """The recognition pipeline: blocking, CPU-bound, raises `IdCardOcrError` subclasses."""
+@runtime_checkable
+class SupportsReady(Protocol):
+    """A reader that loads its models in the background says here when it is done."""
 
-    def __call__(
-        self,
-        image: bytes,
-        *,
-        card_side: CardSide | None,
-        crop_portrait: bool,
-        crop_id_card: bool,
-        thresholds: Mapping[AlarmKind, float] | None,
-    ) -> IdCardResult: ...
+    def ready(self) -> bool: ...
 
 
-@dataclass
-class _Outcome:
-    """What the access log line says about one call; never images, names or ID numbers."""
+class _ApiEndpoint(Endpoint):
+    """Tencent API 3.0 calls, TC3 or v1 signed."""
 
-    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    action: str = "-"
-    secret_id: str = "-"
-    code: str = "Success"
-    language: Language = "en-US"
+    name = "api"
 
-
-class _ApiEndpoint:
-    """An ASGI class, not a function, so the route accepts every method and we answer."""
-
-    def __init__(self, settings: Settings, reader: CardReader) -> None:
-        self._settings = settings
-        self._reader = reader
+    def __init__(self, service: Service) -> None:
+        super().__init__(service)
+        settings = service.settings
+        keys = KeyStore(
+            {secret_id: key.get_secret_value() for secret_id, key in settings.keys.items()},
+            settings.keys_file,
+            check_seconds=settings.keys_file_check_seconds,
+        )
         self._auth = Authenticator(
-            settings.secret_key,
-            public_hosts=settings.public_hosts,
-            skew_seconds=settings.timestamp_skew_seconds,
+            keys, public_hosts=settings.public_hosts, skew_seconds=settings.timestamp_skew_seconds
         )
-        self._limiter = RateLimiter(settings.rate_limit_per_second)
-        self._workers = Workers(settings.max_concurrency, settings.max_queue)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        outcome = _Outcome(language=parse_language(request.headers.get("x-tc-language")))
-        started = time.perf_counter()
-        response = await self._answer(request, outcome)
-        logger.info(
-            "request_id=%s action=%s secret_id=%s code=%s latency_ms=%.1f",
-            outcome.request_id,
-            outcome.action,
-            outcome.secret_id,
-            outcome.code,
-            (time.perf_counter() - started) * 1000,
-        )
-        await response(scope, receive, send)
-
-    async def _answer(self, request: Request, outcome: _Outcome) -> Response:
-        try:
-            fields = await self._handle(request, outcome)
-            return json_response(success(fields, outcome.request_id))
-        except IdCardOcrError as exc:
-            outcome.code = exc.code
-            message = localize(exc.code, exc.message, outcome.language)
-            return json_response(error(exc.code, message, outcome.request_id))
-        except ClientDisconnect:
-            outcome.code = "ClientDisconnect"  # nobody is left to read an answer
-            return Response(status_code=400)
-        except Exception:
-            logger.exception("request_id=%s failed unexpectedly", outcome.request_id)
-            outcome.code = InternalError.code
-            message = localize(InternalError.code, "internal error", outcome.language)
-            return json_response(error(InternalError.code, message, outcome.request_id))
-
-    async def _handle(self, request: Request, outcome: _Outcome) -> dict[str, Any]:
+    async def _handle(self, request: Request, outcome: Outcome) -> dict[str, Any]:
         call = await self._parse(request)
         outcome.action, outcome.language = call.action, call.language
         outcome.secret_id = self._authenticate(call)
-        self._limiter.acquire(outcome.secret_id)
+        self._service.limiter.acquire(outcome.secret_id)
         spec = resolve_action(call.action, call.version, call.region)
         job = parse_job(spec, call.params, call.textual)
-        image = await self._image(job)
-        result = await self._workers.run(functools.partial(self._read, image, job))
-        return spec.render(result, job)
+        return await self._service.recognize(spec, job)
 
     async def _parse(self, request: Request) -> ApiCall:
         method = request.method
@@ -130,7 +76,7 @@ class _ApiEndpoint:
             body = await read_body(
                 request.headers.get("content-length"),
                 request.stream(),
-                self._settings.max_body_bytes,
+                self._service.settings.max_body_bytes,
             )
         headers = {name.lower(): value for name, value in request.headers.items()}
         return parse_call(method, query, headers, body)
@@ -141,37 +87,57 @@ class _ApiEndpoint:
             return self._auth.check_tc3(credentials.authorization, credentials.signed)
         return self._auth.check_v1(credentials.params, credentials.method, credentials.host)
 
-    async def _image(self, job: Job) -> bytes:
-        settings = self._settings
-        if job.image_url is not None:
-            return await fetch_image(
-                job.image_url,
-                timeout=settings.image_url_timeout_seconds,
-                max_bytes=settings.image_url_max_bytes,
-                allow_private=settings.allow_private_urls,
-            )
-        assert job.image_base64 is not None  # parse_job guarantees one of the two
-        return decode_image_base64(job.image_base64, settings.max_image_base64_bytes)
 
-    def _read(self, image: bytes, job: Job) -> IdCardResult:
-        return self._reader(
-            image,
-            card_side=job.card_side,
-            crop_portrait=job.crop_portrait,
-            crop_id_card=job.crop_id_card,
-            thresholds=self._settings.alarm_thresholds,
-        )
+class _Root:
+    """`/`: the web page for a browser's plain GET, the API for everything else."""
+
+    def __init__(self, api: ASGIApp, page: ASGIApp | None) -> None:
+        self._api = api
+        self._page = page
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        target = self._page if self._page is not None and is_page_request(scope) else self._api
+        await target(scope, receive, send)
 
 
 async def _healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+def _readyz(ready: Callable[[], bool]) -> Callable[[Request], Awaitable[Response]]:
+    async def readyz(request: Request) -> Response:
+        if ready():
+            return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "loading models"}, status_code=503)
+
+    return readyz
+
+
 def create_app(settings: Settings, reader: CardReader) -> Starlette:
-    """The service as an ASGI app, with `reader` doing the recognition."""
-    return Starlette(
-        routes=[
-            Route("/healthz", _healthz, methods=["GET"]),
-            Route("/", _ApiEndpoint(settings, reader)),
-        ]
+    """The service as an ASGI app, with `reader` doing the recognition.
+
+    `/readyz` asks `reader.ready()` when the reader has that method (see `SupportsReady`);
+    any other reader is taken as ready from the start.
+    """
+    ready: Callable[[], bool] = reader.ready if isinstance(reader, SupportsReady) else _always
+    workers = Workers(settings.max_concurrency, settings.max_queue)
+    metrics = Metrics(ACTIONS, lambda: workers.admitted, ready)
+    service = Service(
+        settings=settings,
+        reader=reader,
+        workers=workers,
+        limiter=RateLimiter(settings.rate_limit_per_second),
+        metrics=metrics,
     )
+    page, routes = web_routes(service) if settings.web_page_enabled else (None, [])
+    base: list[BaseRoute] = [
+        Route("/healthz", _healthz, methods=["GET"]),
+        Route("/readyz", _readyz(ready), methods=["GET"]),
+        Route("/metrics", metrics.endpoint, methods=["GET"]),
+        Route("/", _Root(_ApiEndpoint(service), page)),
+    ]
+    return Starlette(routes=base + routes)
+
+
+def _always() -> bool:
+    return True
