@@ -15,6 +15,15 @@ if [ ! -x .venv/bin/python ]; then
   "$python_bin" -m venv .venv
 fi
 
+# The browser test drives Debian's Chromium (never a downloaded build) and shows Chinese
+# labels, so dev machines get both from apt; checked before the stamp because a machine can
+# keep its .venv and lose its system packages.
+if [ "$profile" = dev ] && ! dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1; then
+  echo "installing Debian's chromium and a CJK font for the browser test" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    chromium fonts-wqy-microhei >/dev/null
+fi
+
 stamp=".venv/.installed-$profile"
 if [ -f "$stamp" ] && [ "$stamp" -nt pyproject.toml ]; then
   exit 0
