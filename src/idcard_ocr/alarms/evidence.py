@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 
-from ..geometry import Quad
+from .. import geometry
+from ..geometry import CARD_HEIGHT, CARD_WIDTH, Quad
+from ..layout import side_layout
 from ..result import AlarmKind, CardSide, Check
+
+Box = tuple[int, int, int, int]
+"""x0, y0, x1, y1 in flattened-card pixels."""
+
+# The national emblem on the back, as fractions of the card (measured on the template).
+EMBLEM_BOX = (0.06, 0.09, 0.27, 0.44)
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,6 +37,76 @@ class CardEvidence:
     """Where each field's text was read, in flattened-card coordinates."""
     field_confidences: Mapping[str, float] = field(default_factory=dict)
     checks: tuple[Check, ...] = ()
+    lines: tuple[str, ...] = ()
+    """Every text line read on the card, for printed words no field holds."""
+
+    # Derived views, computed once and shared by the detectors (cached_property writes the
+    # instance __dict__ directly, which a frozen dataclass allows).
+    @cached_property
+    def gray(self) -> npt.NDArray[np.uint8]:
+        return np.asarray(cv2.cvtColor(self.card, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+
+    @cached_property
+    def hsv(self) -> npt.NDArray[np.uint8]:
+        return np.asarray(cv2.cvtColor(self.card, cv2.COLOR_BGR2HSV), dtype=np.uint8)
+
+    @cached_property
+    def lab(self) -> npt.NDArray[np.float32]:
+        """CIE L*a*b* with a* and b* centred on 0 (OpenCV's 8-bit Lab offsets them by 128)."""
+        lab = cv2.cvtColor(self.card, cv2.COLOR_BGR2LAB).astype(np.float32)
+        lab[..., 1:] -= 128.0
+        return lab
+
+    @cached_property
+    def to_photo(self) -> npt.NDArray[np.float64]:
+        """The homography from the flattened card to the photo."""
+        return geometry.unwarp_matrix(self.quad, CARD_WIDTH, CARD_HEIGHT)
+
+    @cached_property
+    def photo_scale(self) -> float:
+        """Photo pixels per flattened-card pixel, along the card's width."""
+        top, _, bottom, _ = geometry.side_lengths(self.quad)
+        return float((top + bottom) / 2 / CARD_WIDTH)
+
+    def field_boxes(self) -> dict[str, Box]:
+        """Each read field's bounding box on the flattened card, clipped to it."""
+        return {name: box_of(quad) for name, quad in self.field_quads.items()}
+
+    def fixed_boxes(self) -> dict[str, Box]:
+        """Printed things at fixed places: the portrait (front) or the emblem (back)."""
+        if self.side is CardSide.FRONT:
+            return {"portrait": fraction_box(side_layout(CardSide.FRONT).portrait_box)}
+        return {"emblem": fraction_box(EMBLEM_BOX)}
+
+
+def box_of(quad: Quad) -> Box:
+    x0, y0 = np.floor(quad.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
+    return (
+        max(0, int(x0)),
+        max(0, int(y0)),
+        min(CARD_WIDTH, int(x1)),
+        min(CARD_HEIGHT, int(y1)),
+    )
+
+
+def fraction_box(box: tuple[float, float, float, float]) -> Box:
+    x0, y0, x1, y1 = box
+    return (
+        round(x0 * CARD_WIDTH),
+        round(y0 * CARD_HEIGHT),
+        round(x1 * CARD_WIDTH),
+        round(y1 * CARD_HEIGHT),
+    )
+
+
+def box_quad(box: Box) -> Quad:
+    x0, y0, x1, y1 = box
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+
+def overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 @dataclass(frozen=True)

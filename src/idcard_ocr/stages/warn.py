@@ -11,14 +11,30 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import geometry
+from ..alarms.blur import blurry
 from ..alarms.border import incomplete_border
+from ..alarms.copy import monochrome_copy, photocopy
+from ..alarms.document import invalid_validity, temporary_card
 from ..alarms.evidence import CardEvidence, Detector, Finding
+from ..alarms.glare import reflective
+from ..alarms.occlusion import occlusion
+from ..alarms.tamper import ps_altered
 from ..result import Alarm, AlarmKind
 from .timing import stopwatch
 
 __all__ = ["DEFAULT_THRESHOLDS", "DETECTORS", "Warned", "warn"]
 
-DETECTORS: tuple[Detector, ...] = (incomplete_border,)
+DETECTORS: tuple[Detector, ...] = (
+    incomplete_border,
+    blurry,
+    reflective,
+    photocopy,
+    monochrome_copy,
+    occlusion,
+    ps_altered,
+    temporary_card,
+    invalid_validity,
+)
 
 DEFAULT_THRESHOLDS: Mapping[AlarmKind, float] = {
     AlarmKind.INCOMPLETE_BORDER: 0.5,

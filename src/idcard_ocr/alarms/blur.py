@@ -1,0 +1,72 @@
+"""-9108 blurry: how wide the text's edges are, relative to the card.
+
+A sharp stroke edge rises over one or two pixels; defocus and motion spread it. The width
+is the local contrast over the steepest gradient, taken in four directions and the worst
+kept, so motion blur (which only softens edges across its direction) is caught too. It is
+measured in the photo's own pixels (no resampling blur) and expressed in flattened-card
+pixels, so that it says how soft the text is for its size: a sharp photo of a small card
+and a soft photo of a card filling a 12-megapixel frame are both legible.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from .. import geometry
+from ..result import AlarmKind
+from .evidence import CardEvidence, Finding
+
+MIN_CONTRAST = 40.0
+# Edge width in flattened-card pixels where the score starts and where it is certain.
+WIDTH_RAMP = (5.0, 7.0)
+
+
+def blurry(evidence: CardEvidence) -> Finding:
+    widths = [
+        width
+        for quad in evidence.field_quads.values()
+        if (width := edge_width(_photo_patch(evidence, quad))) is not None
+    ]
+    if not widths:
+        return Finding(AlarmKind.BLURRY, 1.0, detail="no text edge with enough contrast")
+    in_photo = float(np.median(widths))
+    on_card = in_photo / max(evidence.photo_scale, 1e-6)
+    score = ramp(on_card, *WIDTH_RAMP)
+    detail = f"text edges {in_photo:.1f} px wide in the photo, {on_card:.1f} px on the card"
+    return Finding(AlarmKind.BLURRY, score, detail=detail)
+
+
+def edge_width(patch: npt.NDArray[np.uint8]) -> float | None:
+    """Contrast over the 99th-percentile gradient, in the softest of four directions."""
+    if patch.size < 64:
+        return None
+    values = patch.astype(np.float32)
+    low, high = np.percentile(values, (2, 98))
+    contrast = float(high - low)
+    if contrast < MIN_CONTRAST:
+        return None
+    # Sobel's 3x3 kernel weighs the central difference by 4; /8 gives a per-pixel slope.
+    gx = cv2.Sobel(values, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+    gy = cv2.Sobel(values, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+    diagonal = (gx + gy) / math.sqrt(2.0), (gx - gy) / math.sqrt(2.0)
+    steepest = [float(np.percentile(np.abs(g), 99)) for g in (gx, gy, *diagonal)]
+    return contrast / max(min(steepest), 1e-3)
+
+
+def _photo_patch(evidence: CardEvidence, quad: geometry.Quad) -> npt.NDArray[np.uint8]:
+    """The field's bounding box in the photo, grey, at the photo's own resolution."""
+    corners = geometry.map_points(quad, evidence.to_photo)
+    height, width = evidence.photo.shape[:2]
+    x0, y0 = np.clip(np.floor(corners.min(axis=0)).astype(int), 0, [width, height])
+    x1, y1 = np.clip(np.ceil(corners.max(axis=0)).astype(int), 0, [width, height])
+    patch = evidence.photo[y0:y1, x0:x1]
+    return np.asarray(cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+
+
+def ramp(value: float, start: float, full: float) -> float:
+    """0 up to `start`, 1 from `full`, linear between: a score from a measurement."""
+    return float(np.clip((value - start) / (full - start), 0.0, 1.0))

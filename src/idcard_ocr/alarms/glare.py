@@ -1,0 +1,63 @@
+"""-9107 reflective: specular highlights, i.e. bright, colourless, textureless blobs.
+
+Glare clips the sensor: the guilloche and print under it vanish, leaving a smooth patch
+brighter than the card around it. "Brighter than around it" is what tells a highlight from
+a card merely lit more on one side, whose bright part fades slowly into the rest. Each blob
+is reported with where it is and which fields (or the portrait, or the emblem) it covers.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from ..result import AlarmKind
+from .blobs import blob_finding
+from .evidence import CardEvidence, Finding
+
+# A highlight is at least ABOVE_CARD grey levels over the card's median, within these bounds
+# (a card exposed near white leaves glare little headroom).
+BRIGHTNESS_FLOOR = (236.0, 250.0)
+ABOVE_CARD = 10
+MAX_SATURATION = 45
+MAX_LOCAL_STD = 7.0
+MIN_BLOB_SHARE = 0.0015
+MIN_BUMP = 12.0  # grey levels the blob stands above the ring of card around it
+RING = (11, 41)  # inner and outer dilation of the ring, px
+# Share of the card under glare where the score starts and where it is certain.
+AREA_RAMP = (0.002, 0.012)
+
+
+def reflective(evidence: CardEvidence) -> Finding:
+    return blob_finding(
+        AlarmKind.REFLECTIVE,
+        evidence,
+        highlight_mask(evidence),
+        min_share=MIN_BLOB_SHARE,
+        area_ramp=AREA_RAMP,
+        what="highlight(s)",
+        keep=lambda blob: _stands_out(evidence.gray, blob),
+    )
+
+
+def highlight_mask(evidence: CardEvidence) -> npt.NDArray[np.uint8]:
+    """Pixels that are bright, colourless and smooth, cleaned of specks."""
+    gray = evidence.gray.astype(np.float32)
+    mean = cv2.blur(gray, (5, 5))
+    std = np.sqrt(np.maximum(cv2.blur(gray * gray, (5, 5)) - mean * mean, 0.0))
+    floor = float(np.clip(np.median(gray) + ABOVE_CARD, *BRIGHTNESS_FLOOR))
+    mask = (mean >= floor) & (evidence.hsv[..., 1] <= MAX_SATURATION) & (std <= MAX_LOCAL_STD)
+    opened = cv2.morphologyEx(mask.astype(np.uint8) * 255, cv2.MORPH_OPEN, np.ones((3, 3)))
+    return np.asarray(cv2.morphologyEx(opened, cv2.MORPH_CLOSE, np.ones((7, 7))), np.uint8)
+
+
+def _stands_out(gray: npt.NDArray[np.uint8], blob: npt.NDArray[np.bool_]) -> bool:
+    """Whether the blob is clearly brighter than a ring of card around it."""
+    blob8 = blob.astype(np.uint8)
+    inner, outer = (cv2.dilate(blob8, np.ones((k, k), np.uint8)) > 0 for k in RING)
+    ring = outer & ~inner
+    if not ring.any():
+        return False  # the blob is the whole card: an exposure problem, not a highlight
+    # The ring's bright quartile is the card's ground there, whatever print it crosses.
+    return float(np.median(gray[blob]) - np.percentile(gray[ring], 75)) >= MIN_BUMP

@@ -1,0 +1,46 @@
+"""-9105 occlusion: something lies on the card, over its text or its portrait.
+
+The card is light, nearly colourless ground with thin print. A finger, a pen, a coin or a
+note is a thick blob that is either clearly coloured or dark. Opening the mask with a
+disc wider than the boldest printed stroke leaves only such blobs. The portrait (front)
+and the emblem (back) are coloured by design, so only what spills out of their boxes
+counts there.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from ..result import AlarmKind
+from .blobs import blob_finding
+from .copy import chroma
+from .evidence import CardEvidence, Finding
+
+MIN_CHROMA = 20.0  # a*b* units from the card's median colour
+MAX_DARK_L = 35.0  # L* of a dark object (print is thin, so it does not survive opening)
+OPENING_PX = 21  # wider than the card title's bold strokes on the flattened card
+MIN_BLOB_SHARE = 0.004
+AREA_RAMP = (0.006, 0.02)
+
+
+def occlusion(evidence: CardEvidence) -> Finding:
+    return blob_finding(
+        AlarmKind.OCCLUSION,
+        evidence,
+        occluder_mask(evidence),
+        min_share=MIN_BLOB_SHARE,
+        area_ramp=AREA_RAMP,
+        what="object(s)",
+    )
+
+
+def occluder_mask(evidence: CardEvidence) -> npt.NDArray[np.uint8]:
+    """Thick coloured or dark blobs, outside the boxes that are coloured by design."""
+    foreign = (chroma(evidence) >= MIN_CHROMA) | (evidence.lab[..., 0] <= MAX_DARK_L * 255 / 100)
+    mask = foreign.astype(np.uint8) * 255
+    for x0, y0, x1, y1 in evidence.fixed_boxes().values():
+        mask[y0:y1, x0:x1] = 0
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OPENING_PX, OPENING_PX))
+    return np.asarray(cv2.morphologyEx(mask, cv2.MORPH_OPEN, disc), dtype=np.uint8)
