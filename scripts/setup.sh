@@ -24,6 +24,13 @@ if [ "$profile" = dev ] && ! dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1
     chromium fonts-wqy-microhei >/dev/null
 fi
 
+# `[ a -nt b ]` is also true when b is missing: a first install.
+if [ "$profile" = dev ] && [ scripts/mainland-sdk.txt -nt .venv-mainland/.installed ]; then
+  "$python_bin" -m venv .venv-mainland
+  .venv-mainland/bin/python -m pip install -q -r scripts/mainland-sdk.txt
+  touch .venv-mainland/.installed
+fi
+
 stamp=".venv/.installed-$profile"
 if [ -f "$stamp" ] && [ "$stamp" -nt pyproject.toml ]; then
   exit 0
