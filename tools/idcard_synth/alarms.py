@@ -154,7 +154,11 @@ def _ps(
     rng: random.Random, card: RenderedCard, identity: Identity, strength: float, variant: str
 ) -> _Recipe:
     edited, edit = tamper(card, identity, rng, variant, strength)
-    region = box_corners(edited.field_boxes[edit.field])
+    before, after = card.field_boxes[edit.field], edited.field_boxes[edit.field]
+    region = box_corners(  # what the forger touched: the old print and the new one
+        (min(before[0], after[0]), min(before[1], after[1]),
+         max(before[2], after[2]), max(before[3], after[3]))
+    )  # fmt: skip
     detail = f"{edit.field}: {edit.old} -> {edit.new}"
     return _Recipe(Shot(rng.choice(_POSES)), edited, (region,), (edit.field,), detail)
 
