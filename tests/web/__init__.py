@@ -1,0 +1,1 @@
+"""Browser and live-log tests; a package so that its conftest never shadows tests/server's."""
