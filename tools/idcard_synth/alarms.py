@@ -51,7 +51,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "clean": ("upright", "perspective", "rotated", "large", "small"),
     "border": ("side", "corner"),
     "photocopy": ("gray", "colour", "gray"),  # most copies are black and white
-    "screen": ("lcd",),
+    "screen": ("lcd", "oled"),
     "ps": ("patch", "font", "contradiction"),
     "occlusion": ("over_text", "over_portrait"),
     "glare": ("on_card",),
@@ -59,17 +59,9 @@ VARIANTS: dict[str, tuple[str, ...]] = {
 }
 # Clean photos get three slots in ten: the false-alarm rate needs more of them.
 _SCHEDULE = (
-    "clean",
-    "border",
-    "photocopy",
-    "clean",
-    "screen",
-    "ps",
-    "clean",
-    "occlusion",
-    "glare",
-    "blur",
-)
+    "clean", "border", "photocopy", "clean", "screen",
+    "ps", "clean", "occlusion", "glare", "blur",
+)  # fmt: skip
 _POSES = ("upright", "perspective", "rotated", "small", "large")
 _CUT = {0.3: (0.05, 0.1), 0.6: (0.1, 0.18), 1.0: (0.18, 0.3)}  # share of the card outside
 _COVER = {0.3: 0.35, 0.6: 0.6, 1.0: 0.9}  # share of the target an occluder hides
@@ -144,7 +136,7 @@ def _screen(
 
     def carrier(width: int) -> copies.Carrier:
         image, alpha = resized(card, round(on_screen))
-        return copies.screen(image, alpha, rng, strength, pitch)
+        return copies.screen(image, alpha, rng, strength, pitch, variant)
 
     shot = Shot("perspective", width=on_screen * pitch, carrier=carrier, dim=rng.uniform(0.4, 0.8))
     return _Recipe(shot, card, detail=f"pitch={pitch:g}px")

@@ -71,6 +71,8 @@ def photocopy(
     image = cv2.GaussianBlur(card.astype(np.float32), (0, 0), rng.uniform(0.5, 1.0))
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     white = rng.uniform(*_COPY_LEVELS[strength][0])
+    if rng.random() < 0.3:  # a darker setting: the card's own ground prints light grey
+        white = rng.uniform(245, 265)
     black = rng.uniform(*_COPY_LEVELS[strength][1])
     if colour:
         keep = rng.uniform(*_COPY_SATURATION[strength])
@@ -123,28 +125,48 @@ def _display_content(card: np.ndarray, alpha: np.ndarray, rng: random.Random) ->
     return content
 
 
+def _lcd_cell() -> np.ndarray:
+    """RGB stripes, one texture column each, and a dark black-matrix row under them."""
+    stripes = np.zeros((1, _SUB, 3), np.float32)
+    for column, channel in enumerate((2, 1, 0)):  # R, G, B left to right (BGR storage)
+        stripes[0, column, channel] = 1.0
+    rows = np.ones((_SUB, 1, 1), np.float32)
+    rows[-1] = 0.2
+    return stripes * rows
+
+
+def _oled_cell() -> np.ndarray:
+    """Separate emitters on black, staggered (a diamond-like layout): R, G, B dots."""
+    cell = np.zeros((_SUB, _SUB, 3), np.float32)
+    cell[0, 0, 2] = cell[1, 2, 1] = cell[2, 1, 0] = 1.0
+    cell[0, 1, 1] = 0.5  # green is doubled on such panels
+    return cell
+
+
 def screen(
-    card: np.ndarray, alpha: np.ndarray, rng: random.Random, strength: float, pitch: float
+    card: np.ndarray,
+    alpha: np.ndarray,
+    rng: random.Random,
+    strength: float,
+    pitch: float,
+    panel: str = "lcd",
 ) -> Carrier:
-    """The card shown on an LCD: one screen px per ``pitch`` photo px, sub-pixel stripes.
+    """The card shown on a panel: one screen px per ``pitch`` photo px.
 
     ``card`` is at screen resolution already.  The result is at ``_SUB`` texture px per
     screen px and pre-blurred by what a camera pixel of ``pitch``/``_SUB`` texture px would
     integrate, so the warp into the photo aliases only as much as a real sensor does:
-    that residue is the moire.
+    that residue is the moire.  An LCD's backlight lifts black; an OLED's does not.
     """
     content = _display_content(card, alpha, rng)
     gamma = rng.uniform(0.8, 1.0)
     cast = np.array([rng.uniform(1.04, 1.15), rng.uniform(0.98, 1.04), rng.uniform(0.86, 0.96)])
-    black, white = rng.uniform(18, 40), rng.uniform(225, 255)
+    black = rng.uniform(18, 40) if panel == "lcd" else rng.uniform(2, 8)
+    white = rng.uniform(225, 255)
     shown = black + (white - black) * np.clip((content / 255.0) ** gamma * cast, 0, 1)
     texture = np.repeat(np.repeat(shown, _SUB, axis=0), _SUB, axis=1)
-    stripes = np.zeros((1, _SUB, 3), np.float32)
-    for column, channel in enumerate((2, 1, 0)):  # R, G, B left to right (BGR storage)
-        stripes[0, column, channel] = 3.0  # one lit channel in three keeps the mean level
-    rows = np.ones((_SUB, 1, 1), np.float32)
-    rows[-1] = 0.2  # the black matrix between pixel rows
-    cell = stripes * rows / rows.mean()
+    cell = _lcd_cell() if panel == "lcd" else _oled_cell()
+    cell /= cell.mean(axis=(0, 1))  # each channel keeps its mean level
     depth = rng.uniform(*_SCREEN_DEPTH[strength])
     reps = (texture.shape[0] // _SUB, texture.shape[1] // _SUB, 1)
     texture = texture * (1 - depth + depth * np.tile(cell, reps))
