@@ -1,11 +1,12 @@
-"""-9108 blurry: how wide the text's edges are, relative to the card.
+"""-9108 blurry: how wide the text's edges are.
 
-A sharp stroke edge rises over one or two pixels; defocus and motion spread it. The width
+A sharp stroke edge rises over two or three pixels; defocus and motion spread it. The width
 is the local contrast over the steepest gradient, taken in four directions and the worst
 kept, so motion blur (which only softens edges across its direction) is caught too. It is
-measured in the photo's own pixels (no resampling blur) and expressed in flattened-card
-pixels, so that it says how soft the text is for its size: a sharp photo of a small card
-and a soft photo of a card filling a 12-megapixel frame are both legible.
+measured in the photo's own pixels (resampling would blur it) and scored as the geometric
+mean of that width and of the width relative to the card: the first alone would flag a
+legible card filling a soft 12-megapixel frame, the second alone a sharp photo of a small
+card whose print is only a few pixels tall.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from ..result import AlarmKind
 from .evidence import CardEvidence, Finding
 
 MIN_CONTRAST = 40.0
-# Edge width in flattened-card pixels where the score starts and where it is certain.
-WIDTH_RAMP = (5.0, 7.0)
+# The combined edge width where the score starts and where it is certain.
+WIDTH_RAMP = (6.0, 8.0)
 
 
 def blurry(evidence: CardEvidence) -> Finding:
@@ -35,7 +36,8 @@ def blurry(evidence: CardEvidence) -> Finding:
         return Finding(AlarmKind.BLURRY, 1.0, detail="no text edge with enough contrast")
     in_photo = float(np.median(widths))
     on_card = in_photo / max(evidence.photo_scale, 1e-6)
-    score = ramp(on_card, *WIDTH_RAMP)
+    combined = math.sqrt(in_photo * on_card)
+    score = ramp(combined, *WIDTH_RAMP)
     detail = f"text edges {in_photo:.1f} px wide in the photo, {on_card:.1f} px on the card"
     return Finding(AlarmKind.BLURRY, score, detail=detail)
 

@@ -58,6 +58,15 @@ class CardEvidence:
         return lab
 
     @cached_property
+    def in_photo(self) -> npt.NDArray[np.bool_]:
+        """Which flattened-card pixels come from inside the photo (a cut card has others)."""
+        height, width = self.photo.shape[:2]
+        inside = np.full((height, width), 255, np.uint8)
+        to_card = geometry.warp_matrix(self.quad, CARD_WIDTH, CARD_HEIGHT)
+        flat = cv2.warpPerspective(inside, to_card, (CARD_WIDTH, CARD_HEIGHT))
+        return np.asarray(cv2.erode(flat, np.ones((9, 9), np.uint8)) > 0)
+
+    @cached_property
     def to_photo(self) -> npt.NDArray[np.float64]:
         """The homography from the flattened card to the photo."""
         return geometry.unwarp_matrix(self.quad, CARD_WIDTH, CARD_HEIGHT)

@@ -16,15 +16,12 @@ from ..result import AlarmKind
 from .blobs import blob_finding
 from .evidence import CardEvidence, Finding
 
-# A highlight is at least ABOVE_CARD grey levels over the card's median, within these bounds
-# (a card exposed near white leaves glare little headroom).
-BRIGHTNESS_FLOOR = (236.0, 250.0)
-ABOVE_CARD = 10
+MIN_BRIGHTNESS = 246.0  # highlights clip the sensor
 MAX_SATURATION = 45
-MAX_LOCAL_STD = 7.0
+MAX_LOCAL_STD = 5.0
 MIN_BLOB_SHARE = 0.0015
-MIN_BUMP = 12.0  # grey levels the blob stands above the ring of card around it
-RING = (11, 41)  # inner and outer dilation of the ring, px
+MIN_BUMP = 20.0  # grey levels the blob stands above the card's ground around it
+RING = (31, 91)  # inner and outer dilation of that ring, px: past a highlight's soft edge
 # Share of the card under glare where the score starts and where it is certain.
 AREA_RAMP = (0.002, 0.012)
 
@@ -46,8 +43,9 @@ def highlight_mask(evidence: CardEvidence) -> npt.NDArray[np.uint8]:
     gray = evidence.gray.astype(np.float32)
     mean = cv2.blur(gray, (5, 5))
     std = np.sqrt(np.maximum(cv2.blur(gray * gray, (5, 5)) - mean * mean, 0.0))
-    floor = float(np.clip(np.median(gray) + ABOVE_CARD, *BRIGHTNESS_FLOOR))
-    mask = (mean >= floor) & (evidence.hsv[..., 1] <= MAX_SATURATION) & (std <= MAX_LOCAL_STD)
+    mask = (
+        (mean >= MIN_BRIGHTNESS) & (evidence.hsv[..., 1] <= MAX_SATURATION) & (std <= MAX_LOCAL_STD)
+    )
     opened = cv2.morphologyEx(mask.astype(np.uint8) * 255, cv2.MORPH_OPEN, np.ones((3, 3)))
     return np.asarray(cv2.morphologyEx(opened, cv2.MORPH_CLOSE, np.ones((7, 7))), np.uint8)
 
@@ -59,5 +57,6 @@ def _stands_out(gray: npt.NDArray[np.uint8], blob: npt.NDArray[np.bool_]) -> boo
     ring = outer & ~inner
     if not ring.any():
         return False  # the blob is the whole card: an exposure problem, not a highlight
-    # The ring's bright quartile is the card's ground there, whatever print it crosses.
-    return float(np.median(gray[blob]) - np.percentile(gray[ring], 75)) >= MIN_BUMP
+    around = gray[ring]
+    ground = around[around >= np.median(around)]  # the card's ground, not the print it crosses
+    return float(np.median(gray[blob]) - np.median(ground)) >= MIN_BUMP

@@ -39,7 +39,7 @@ def occlusion(evidence: CardEvidence) -> Finding:
 def occluder_mask(evidence: CardEvidence) -> npt.NDArray[np.uint8]:
     """Thick coloured or dark blobs, outside the boxes that are coloured by design."""
     foreign = (chroma(evidence) >= MIN_CHROMA) | (evidence.lab[..., 0] <= MAX_DARK_L * 255 / 100)
-    mask = foreign.astype(np.uint8) * 255
+    mask = (foreign & evidence.in_photo).astype(np.uint8) * 255
     for x0, y0, x1, y1 in evidence.fixed_boxes().values():
         mask[y0:y1, x0:x1] = 0
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OPENING_PX, OPENING_PX))
