@@ -18,6 +18,7 @@ from ..alarms.document import invalid_validity, temporary_card
 from ..alarms.evidence import CardEvidence, Detector, Finding
 from ..alarms.glare import reflective
 from ..alarms.occlusion import occlusion
+from ..alarms.screen import screen
 from ..alarms.tamper import ps_altered
 from ..result import Alarm, AlarmKind
 from .timing import stopwatch
@@ -30,6 +31,7 @@ DETECTORS: tuple[Detector, ...] = (
     reflective,
     photocopy,
     monochrome_copy,
+    screen,
     occlusion,
     ps_altered,
     temporary_card,
