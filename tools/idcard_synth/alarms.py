@@ -64,6 +64,8 @@ _SCHEDULE = (
 )  # fmt: skip
 _POSES = ("upright", "perspective", "rotated", "small", "large")
 _CUT = {0.3: (0.05, 0.1), 0.6: (0.1, 0.18), 1.0: (0.18, 0.3)}  # share of the card outside
+_FIELDS = ("Name", "Sex", "Nation", "Birth", "Address", "IdNum", "Authority", "ValidDate")
+_BACK_TEXT = ("Authority", "ValidDate")
 _COVER = {0.3: 0.35, 0.6: 0.6, 1.0: 0.9}  # share of the target an occluder hides
 
 
@@ -161,31 +163,33 @@ def _occlusion(
     size = (card.alpha.shape[1], card.alpha.shape[0])
     kinds: tuple[str, ...] = occluders.KINDS
     if variant == "over_portrait" and card.portrait_box is not None:
-        target = card.portrait_box
+        target = _face(card.portrait_box)
         kinds = tuple(k for k in kinds if k != "pen")  # too thin to hide most of a face
     else:
-        keys = (
-            ("Name", "Birth", "Address1", "IdNum")
-            if card.side == "FRONT"
-            else ("Authority", "ValidDate")
-        )
+        keys = ("Name", "Birth", "Address1", "IdNum") if card.side == "FRONT" else _BACK_TEXT
         target = _window(rng, card.field_boxes[rng.choice(keys)], 420)
     kind = rng.choice(kinds)
     occluder = occluders.make_occluder(rng, kind, size, target, _COVER[strength])
-    boxes = {
-        k: v
-        for k, v in card.field_boxes.items()
-        if k[-1] not in "0123456789" or k.startswith("Address")
-    }
+    boxes = {k: v for k, v in card.field_boxes.items() if k in _FIELDS}
     if card.portrait_box is not None:
-        boxes["Portrait"] = card.portrait_box
+        boxes["Portrait"] = _face(card.portrait_box)
     covered = tuple(key for key, box in boxes.items() if occluder.coverage(box) >= 0.15)
-    shot = Shot(
-        rng.choice(_POSES),
-        on_card=[lambda canvas, m: occluders.composite(canvas, occluder, m, rng)],
-    )
+
+    def draw(canvas: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+        return occluders.composite(canvas, occluder, matrix, rng)
+
     detail = f"{kind} covers {occluder.coverage(target):.0%} of the target"
-    return _Recipe(shot, card, (box_corners(target),), covered, detail)
+    return _Recipe(
+        Shot(rng.choice(_POSES), on_card=[draw]), card, (box_corners(target),), covered, detail
+    )
+
+
+def _face(portrait: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The head within the portrait window: what hiding the portrait means."""
+    x0, y0, x1, y1 = portrait
+    width, height = x1 - x0, y1 - y0
+    return (x0 + round(0.15 * width), y0 + round(0.08 * height),
+            x1 - round(0.15 * width), y0 + round(0.7 * height))  # fmt: skip
 
 
 def _window(

@@ -42,6 +42,8 @@ from idcard_synth.textures import random_background
 
 __all__ = ["Hook", "Shot", "card_width", "photograph", "resized"]
 
+_HIGHLIGHT = (228.0, 248.0)  # where auto-exposure may put the subject's brightest 0.5%
+
 Hook = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (canvas, card->photo) -> canvas
 
 
@@ -104,7 +106,7 @@ def photograph(
     canvas = warped * mask[..., None] + canvas * (1 - mask[..., None])
     for hook in shot.on_card:
         canvas = hook(canvas, matrix)
-    canvas = lighting(canvas, rng)
+    canvas = _expose(lighting(canvas, rng), mask, rng.uniform(*_HIGHLIGHT))
     for hook in shot.after_light:
         canvas = hook(canvas, matrix)
     text_px = effects.text_height(quad)
@@ -115,6 +117,19 @@ def photograph(
     canvas = _bayer(np.clip(sensor_noise(canvas, rng), 0, 255).round().astype(np.uint8))
     payload = encode_jpeg(canvas, rng.randint(60, 95))
     return payload, _truth(card, identity, matrix, shot.category), frame
+
+
+def _expose(canvas: np.ndarray, subject: np.ndarray, highlight: float) -> np.ndarray:
+    """Auto-exposure: a phone meters so that the bright subject does not clip.
+
+    Without it the uneven lighting pushes a pale card past 255 over wide areas, which is
+    overexposure that looks like glare, and clean photos must not carry it.
+    """
+    bright = canvas.max(axis=2)[subject > 0.5][::7]
+    if bright.size == 0:
+        return canvas
+    level = float(np.percentile(bright, 99.5))
+    return canvas * (highlight / level) if level > highlight else canvas
 
 
 def _bayer(image: np.ndarray) -> np.ndarray:

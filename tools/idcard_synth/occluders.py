@@ -19,7 +19,7 @@ import numpy as np
 Box = tuple[int, int, int, int]
 PX_PER_MM = 1887 / 85.6
 SCALE = 0.25  # layer px per card px: occluders have no fine detail
-PAD = 0.4  # layer extends this share of the card width past every card edge
+PAD = 1.0  # layer extends this share of the card width past every card edge
 KINDS = ("finger", "finger", "pen", "coin", "note")  # fingers are the common case
 
 
@@ -81,9 +81,9 @@ def finger(rng: random.Random, card: tuple[int, int], box: Box) -> Shape:
     rot = np.array([[math.cos(wobble), -math.sin(wobble)], [math.sin(wobble), math.cos(wobble)]])
     direction = rot @ direction
     width = rng.uniform(15, 19) * PX_PER_MM * SCALE
-    skin = np.array(
-        [rng.uniform(90, 170), rng.uniform(120, 185), rng.uniform(165, 235)], np.float32
-    )
+    red = rng.uniform(165, 235)
+    green = red - rng.uniform(25, 55)  # skin: red over green over blue, never greenish
+    skin = np.array([green - rng.uniform(10, 35), green, red], np.float32)
     lateral = rng.uniform(-0.3, 0.3) * width
 
     span = _span(box, direction)
