@@ -127,6 +127,8 @@ def print_codes(outcomes: list[Outcome], title: str) -> None:
         c = count(outcomes, code)
         want_p, want_r = TARGETS[code]
         verdict = "pass" if c.passes(code) else "FAIL"
+        if c.tp + c.fn == 0:  # no positives of this code in the run (--kinds, --indices)
+            verdict = "-"
         rows.append(
             [str(code), NAMES[code], str(c.tp), str(c.fp), str(c.fn), _pct(c.precision),
              _pct(c.recall), f">={want_p:.0%} / >={want_r:.0%}", verdict]

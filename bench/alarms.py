@@ -4,6 +4,7 @@
     .venv/bin/python bench/alarms.py --count 400 --seed 7 --scores /tmp/s.jsonl --sweep
     .venv/bin/python bench/alarms.py --from-scores /tmp/s.jsonl --sweep   # no re-run
     .venv/bin/python bench/alarms.py --seed 7 --indices 12,57 --save /tmp/look
+    .venv/bin/python bench/alarms.py --seed 7 --kinds screen,clean --workers 2
 
 Prints per code (-9101 ... -9108) TP/FP/FN, precision and recall against the targets, the
 share of clean photos raising any alarm, recall per kind/variant/strength and the errors.
@@ -24,7 +25,7 @@ import _alarm_stats as stats
 from idcard_ocr import Recognizer
 from idcard_ocr.errors import IdCardOcrError, ImageBlur
 from idcard_ocr.result import IdCardResult
-from idcard_synth.alarms import AlarmSample, make_alarm_sample_at
+from idcard_synth.alarms import KINDS, AlarmSample, make_alarm_sample_at, schedule
 
 _recognizer: Recognizer | None = None  # one per process, built on first use
 
@@ -100,6 +101,17 @@ def run(seed: int, indices: list[int], workers: int, folder: str | None) -> list
         return list(pool.map(run_one, [seed] * n, indices, [folder] * n, chunksize=4))
 
 
+def _indices(args: argparse.Namespace) -> list[int]:
+    """The samples to run: --indices, else the first --count, narrowed to --kinds."""
+    if args.indices:
+        return [int(i) for i in args.indices.split(",")]
+    wanted = set(args.kinds.split(",")) if args.kinds else set(KINDS)
+    unknown = wanted - set(KINDS)
+    if unknown:
+        raise SystemExit(f"unknown kinds {sorted(unknown)}; known: {', '.join(KINDS)}")
+    return [i for i in range(args.count) if schedule(i)[0] in wanted]
+
+
 def _parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -107,6 +119,7 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--count", type=int, default=400, help="samples (30%% clean)")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--indices", help="only these samples of the set, e.g. 12,57")
+    parser.add_argument("--kinds", help="only these kinds of the set, e.g. screen,clean")
     parser.add_argument("--workers", type=int, default=1, help="processes (2 cores, shared)")
     parser.add_argument("--save", metavar="DIR", help="write each photo and its labels here")
     parser.add_argument("--scores", metavar="FILE", help="dump every outcome as JSON lines")
@@ -123,9 +136,7 @@ def main() -> None:
         outcomes = [stats.Outcome.from_json(line) for line in lines if line.strip()]
         title = f"{len(outcomes)} outcomes from {args.from_scores}"
     else:
-        indices = (
-            [int(i) for i in args.indices.split(",")] if args.indices else list(range(args.count))
-        )
+        indices = _indices(args)
         start = time.perf_counter()
         outcomes = run(args.seed, indices, args.workers, args.save)
         minutes = (time.perf_counter() - start) / 60
