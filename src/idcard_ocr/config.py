@@ -58,6 +58,9 @@ class Settings(BaseModel):
     """Host values clients may have signed besides the one received (proxies, apigw)."""
     rate_limit_per_second: float = Field(default=20.0, gt=0)
     max_concurrency: int = Field(default_factory=_cpu_count, ge=1)
+    worker_processes: int = Field(default_factory=_cpu_count, ge=0)
+    """Recognition processes, each with its share of the cores as inference threads; 0
+    recognises in threads of the server process instead."""
     max_queue: int = Field(default=32, ge=0)
     timestamp_skew_seconds: int = Field(default=300, ge=1)
     max_body_bytes: int = Field(default=10 * MB, ge=1)
