@@ -43,6 +43,33 @@ class OcrEngine(Protocol):
         """For each text-line crop, the probability that it is rotated by 180 degrees."""
 
 
+# The recogniser's input is 48 px high and at least 320 px wide (the shape it was trained on);
+# narrower crops are padded to that width, or short labels read differently.
+REC_MIN_RATIO = 320 / 48
+REC_MAX_BATCH = 6
+# A batch is padded to its widest crop: grouping only crops of similar width keeps the padded
+# area within this factor of the real one (one batch of all lines pads ~1.5x, and is slower
+# than one call per line).
+REC_MAX_PADDING = 1.15
+
+
+def rec_batches(ratios: Sequence[float]) -> list[list[int]]:
+    """Indices of crops grouped into recognition batches, narrowest first."""
+    groups: list[list[int]] = []
+    for index in sorted(range(len(ratios)), key=ratios.__getitem__):
+        group = groups[-1] if groups else []
+        widths = [max(REC_MIN_RATIO, ratios[i]) for i in (*group, index)]
+        if (
+            group
+            and len(widths) <= REC_MAX_BATCH
+            and (len(widths) * max(widths) <= REC_MAX_PADDING * sum(widths))
+        ):
+            group.append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
 class RapidOcrEngine:
     """RapidOCR's ONNX models (PP-OCRv6 small det/rec, PP-OCR mobile cls), loaded once.
 
@@ -83,15 +110,20 @@ class RapidOcrEngine:
         ]
 
     def recognize(self, crops: Sequence[Image]) -> list[Recognition]:
-        if not crops:
-            return []
-        from rapidocr.ch_ppocr_rec import TextRecInput
-
-        out = self._rec(TextRecInput(img=list(crops)))
-        return [
-            Recognition(str(text), float(score))
-            for text, score in zip(out.txts or (), out.scores, strict=True)
-        ]
+        ratios = [crop.shape[1] / crop.shape[0] for crop in crops]
+        readings: list[Recognition] = [Recognition("", 0.0)] * len(crops)
+        for group in rec_batches(ratios):
+            widest = max(REC_MIN_RATIO, *(ratios[i] for i in group))
+            batch = np.stack([self._rec.resize_norm_img(crops[i], widest) for i in group])
+            lines, _ = self._rec.postprocess_op(
+                self._rec.session(batch.astype(np.float32)),
+                False,
+                wh_ratio_list=[ratios[i] for i in group],
+                max_wh_ratio=widest,
+            )
+            for index, (text, score) in zip(group, lines, strict=True):
+                readings[index] = Recognition(str(text), float(score))
+        return readings
 
     def upside_down(self, crops: Sequence[Image]) -> list[float]:
         if not crops:

@@ -20,9 +20,9 @@ from .stages.crop import encode_jpeg, portrait_box, portrait_region
 from .stages.decode import decode_image
 from .stages.locate import CardCandidate, locate_cards, looks_like_card
 from .stages.locate_text import DETECT_SIDE, FINE_DETECT_SIDE, locate_by_text
-from .stages.orient import OrientedCard, orient_card
+from .stages.orient import OrientedCard, orient_card, reorient
 from .stages.parse import ParsedCard, parse_card, union_quad
-from .stages.read import read_text
+from .stages.read import CardText, carry_text, read_text
 from .stages.rectify import rectify
 from .stages.validate import ValidatedCard, validate_card, validity_fits_age
 from .stages.warn import warn
@@ -32,6 +32,11 @@ MAX_CANDIDATES = 4
 MAX_TEXT_SLANT = 3.0
 GLANCE_SIDE = 640
 GLANCE_MIN_LINES = 3
+# Two cards in one photo are about the same size: a second one needs at least this share of
+# the first one's extent free beside, above or below it (perspective can shrink it a little).
+GLANCE_ROOM_SHARE = 0.6
+# The largest printed part of a card (the portrait) covers about a sixth of it.
+INNER_PART_SHARE = 0.3
 TINY_SEARCH_SIDE = 2160
 MIN_SIDE_SCORE = 2.0
 
@@ -109,6 +114,8 @@ class Recognizer:
     def _text_outside(self, pixels: npt.NDArray[np.uint8], card: ReadCard) -> bool:
         """Whether a quick look finds lines of text away from the card already read: a second
         card that no outline showed."""
+        if not _room_beside(card.oriented.quad, pixels.shape[:2]):
+            return False
         scale = min(1.0, GLANCE_SIDE / max(pixels.shape[:2]))
         small = np.asarray(cv2.resize(pixels, None, fx=scale, fy=scale), dtype=np.uint8)
         card_quad = geometry.expand_quad(geometry.scale_quad(card.oriented.quad, scale), 0.05)
@@ -119,9 +126,7 @@ class Recognizer:
         ]
         return len(outside) >= GLANCE_MIN_LINES
 
-    def _read_one(
-        self, pixels: npt.NDArray[np.uint8], candidate: CardCandidate, *, may_rectify: bool
-    ) -> ReadCard | None:
+    def _read_one(self, pixels: npt.NDArray[np.uint8], candidate: CardCandidate) -> ReadCard | None:
         """The card in this outline, or None if it does not read as one card side."""
         oriented = orient_card(pixels, candidate, self.engine)
         if oriented.slant > MAX_TEXT_SLANT and not candidate.whole_frame:
@@ -131,11 +136,26 @@ class Recognizer:
         if parsed.side_score < MIN_SIDE_SCORE:
             return None
         fixed = rectify(oriented.quad, text, parsed.side)
-        if may_rectify and fixed.quad is not None:
-            better = self._read_one(pixels, _rectified(candidate, fixed.quad), may_rectify=False)
+        if fixed.quad is not None and fixed.correction is not None:
+            moved = reorient(pixels, oriented, fixed.quad, fixed.correction)
+            better = self._reread(moved, text, fixed.correction)
             if better is not None:
                 return better
         return ReadCard(oriented, text.elapsed_ms, parsed, validate_card(parsed))
+
+    def _reread(
+        self, oriented: OrientedCard, first: CardText, correction: npt.NDArray[np.float64]
+    ) -> ReadCard | None:
+        """The card read again on its corrected flattening, or None if that reads worse."""
+        if oriented.slant > MAX_TEXT_SLANT:
+            return None
+        # The lines were legible already (the side was recognised); only where they sit on
+        # the card changes, so they are moved rather than detected and recognised again.
+        text = carry_text(first, correction)
+        parsed = parse_card(text)
+        if parsed.side_score < MIN_SIDE_SCORE:
+            return None
+        return ReadCard(oriented, first.elapsed_ms + text.elapsed_ms, parsed, validate_card(parsed))
 
     def _read_by_text(
         self, pixels: npt.NDArray[np.uint8], found: list[ReadCard], detect_side: int
@@ -155,17 +175,32 @@ class Recognizer:
         cards: list[ReadCard] = []
         too_small = False
         for candidate in candidates:
+            if any(_inside(candidate, card) for card in cards):
+                continue
             if _width_px(candidate) < MIN_CARD_WIDTH_PX:
                 too_small = too_small or looks_like_card(pixels, candidate.quad)
                 continue
-            card = self._read_one(pixels, candidate, may_rectify=True)
+            card = self._read_one(pixels, candidate)
             if card is not None:
                 cards.append(card)
         return cards, too_small
 
 
-def _rectified(candidate: CardCandidate, quad: npt.NDArray[np.float32]) -> CardCandidate:
-    return CardCandidate(quad, candidate.score, candidate.touches_border, whole_frame=False)
+def _room_beside(quad: geometry.Quad, shape: tuple[int, ...]) -> bool:
+    """Whether the frame leaves room for another card of this one's size next to it."""
+    height, width = shape[:2]
+    (x0, y0), (x1, y1) = quad.min(axis=0), quad.max(axis=0)
+    free_x, free_y = max(x0, width - x1), max(y0, height - y1)
+    return bool(free_x >= GLANCE_ROOM_SHARE * (x1 - x0) or free_y >= GLANCE_ROOM_SHARE * (y1 - y0))
+
+
+def _inside(candidate: CardCandidate, card: ReadCard) -> bool:
+    """Whether the outline is a small part of a card already read (its portrait, emblem or
+    a block of print), which is no card itself and not worth a detection pass."""
+    area = geometry.quad_area(candidate.quad)
+    return area < INNER_PART_SHARE * geometry.quad_area(card.oriented.quad) and (
+        geometry.overlap_of_smaller(candidate.quad, card.oriented.quad) > 0.8
+    )
 
 
 def _tiny_card_in(pixels: npt.NDArray[np.uint8]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import geometry
 from ..engine import OcrEngine
@@ -55,6 +56,16 @@ def read_text(card: OrientedCard, engine: OcrEngine) -> CardText:
             TextLine(r.text.strip(), r.confidence, q)
             for r, q in zip(readings, quads, strict=True)
             if r.text.strip()
+        )
+    return CardText(lines, elapsed[0])
+
+
+def carry_text(text: CardText, correction: npt.NDArray[np.float64]) -> CardText:
+    """The lines already read, moved by `correction` onto a re-flattened card."""
+    with stopwatch() as elapsed:
+        lines = tuple(
+            TextLine(line.text, line.confidence, geometry.map_points(line.quad, correction))
+            for line in text.lines
         )
     return CardText(lines, elapsed[0])
 

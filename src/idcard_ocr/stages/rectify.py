@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 
 from .. import geometry
 from ..geometry import CARD_HEIGHT, CARD_WIDTH, Quad
@@ -33,6 +34,8 @@ _ID_NUMBER = re.compile(r"^[0-9]{17}[0-9Xx]$")
 class Rectified:
     quad: Quad | None
     """The corrected outline in the original image; None when no correction is needed."""
+    correction: npt.NDArray[np.float64] | None
+    """The homography from the current flattened card to the corrected one (with `quad`)."""
     anchors: int
     elapsed_ms: float
 
@@ -40,8 +43,11 @@ class Rectified:
 def rectify(quad: Quad, text: CardText, side: CardSide) -> Rectified:
     with stopwatch() as elapsed:
         found, canonical = _anchor_points(text.lines, side)
-        corrected = _corrected_quad(quad, found, canonical) if len(found) >= MIN_ANCHORS else None
-    return Rectified(corrected, len(found), elapsed[0])
+        matrix = _correction(found, canonical) if len(found) >= MIN_ANCHORS else None
+        corrected = None if matrix is None else _corrected_quad(quad, matrix)
+    if corrected is None:
+        return Rectified(None, None, len(found), elapsed[0])
+    return Rectified(corrected, matrix, len(found), elapsed[0])
 
 
 def _anchor_points(
@@ -70,9 +76,10 @@ def _anchor_points(
     return found, canonical
 
 
-def _corrected_quad(
-    quad: Quad, found: list[tuple[float, float]], canonical: list[tuple[float, float]]
-) -> Quad | None:
+def _correction(
+    found: list[tuple[float, float]], canonical: list[tuple[float, float]]
+) -> npt.NDArray[np.float64] | None:
+    """The homography taking where the anchors were found to where the layout prints them."""
     source, target = np.array(found, np.float32), np.array(canonical, np.float32)
     threshold = 0.015 * CARD_WIDTH
     if len(found) >= MIN_ANCHORS_FOR_PERSPECTIVE:
@@ -84,6 +91,12 @@ def _corrected_quad(
         matrix = None if affine is None else np.vstack([affine, [0.0, 0.0, 1.0]])
     if matrix is None or int(inliers.sum()) < MIN_ANCHORS:
         return None
+    return np.asarray(matrix, dtype=np.float64)
+
+
+def _corrected_quad(quad: Quad, matrix: npt.NDArray[np.float64]) -> Quad | None:
+    """The card's true corners in the original image, unless the correction is negligible
+    (not worth a second warp) or implausibly large (a misfit)."""
     # Where the true card corners lie on the current flattened image.
     corners = np.array([[0, 0], [CARD_WIDTH, 0], [CARD_WIDTH, CARD_HEIGHT], [0, CARD_HEIGHT]])
     on_flat = geometry.map_points(corners, np.linalg.inv(matrix))

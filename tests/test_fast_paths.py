@@ -1,0 +1,66 @@
+"""The speed-ups that must not change answers: recognition batches, and a rectified card
+read once (its lines carried onto the corrected flattening instead of read again)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from idcard_ocr.engine import REC_MAX_BATCH, REC_MAX_PADDING, REC_MIN_RATIO, rec_batches
+from idcard_ocr.geometry import CARD_HEIGHT, CARD_WIDTH
+from idcard_ocr.layout import side_layout
+from idcard_ocr.result import CardSide
+from idcard_ocr.stages.read import CardText, TextLine, carry_text
+from idcard_ocr.stages.rectify import rectify
+
+
+@pytest.mark.parametrize(
+    "ratios",
+    [
+        [],
+        [3.0],
+        [1.0, 2.0, 3.0, 7.0, 7.1, 8.0, 20.0, 21.0, 40.0],
+        [9.0] * 14,
+        [30.0, 2.0, 12.0, 12.5, 2.5, 6.0],
+    ],
+)
+def test_rec_batches_cover_each_crop_once_with_little_padding(ratios: list[float]) -> None:
+    batches = rec_batches(ratios)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(ratios)))
+    for batch in batches:
+        widths = [max(REC_MIN_RATIO, ratios[i]) for i in batch]
+        assert len(batch) <= REC_MAX_BATCH
+        assert len(widths) * max(widths) <= REC_MAX_PADDING * sum(widths) + 1e-9
+
+
+def _front_text(shift: np.ndarray) -> CardText:
+    """The front's anchors where a flattening shifted by `shift` (px) would show them."""
+    lines = []
+    for key, (left, right, y) in side_layout(CardSide.FRONT).anchors.items():
+        text = "110101199003070012" if key == "ID_NUMBER" else key
+        x0, yc = left * CARD_WIDTH + shift[0], y * CARD_HEIGHT + shift[1]
+        x1 = (right * CARD_WIDTH + shift[0]) if right is not None else x0 + 30 * len(text)
+        box = [[x0, yc - 12], [x1, yc - 12], [x1, yc + 12], [x0, yc + 12]]
+        lines.append(TextLine(text, 0.99, np.array(box, np.float32)))
+    return CardText(tuple(lines), 0.0)
+
+
+def test_rectified_lines_are_carried_to_where_the_layout_prints_them() -> None:
+    quad = np.array([[100, 50], [1124, 50], [1124, 696], [100, 696]], np.float32)
+    shift = np.array([40.0, -25.0])
+    text = _front_text(shift)
+    fixed = rectify(quad, text, CardSide.FRONT)
+    assert fixed.quad is not None and fixed.correction is not None
+    # The outline moves with the print: the card starts where its labels say it does.
+    assert np.allclose(fixed.quad, quad + shift, atol=2.0)
+    carried = carry_text(text, fixed.correction)
+    for before, after in zip(text.lines, carried.lines, strict=True):
+        assert after.text == before.text
+        assert np.allclose(after.quad, before.quad - shift, atol=2.0)
+
+
+def test_an_exact_outline_needs_no_correction() -> None:
+    quad = np.array([[0, 0], [CARD_WIDTH, 0], [CARD_WIDTH, CARD_HEIGHT], [0, CARD_HEIGHT]])
+    fixed = rectify(quad.astype(np.float32), _front_text(np.zeros(2)), CardSide.FRONT)
+    assert fixed.quad is None and fixed.correction is None
+    assert fixed.anchors >= 4
