@@ -73,6 +73,7 @@ class Timings:
 class ServerStats:
     cold_start_s: float = float("nan")
     peak_rss_kb: int | None = None
+    worker_rss_kb: list[int] = field(default_factory=list)
     levels: dict[int, Timings] = field(default_factory=dict)
     max_concurrency: int = 0
 
@@ -234,6 +235,16 @@ def run_level(
     return merged
 
 
+def descendants(pid: int) -> list[int]:
+    """The processes started by `pid` and by them (the recognition workers)."""
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        children = [int(c) for t in tasks for c in (t / "children").read_text().split()]
+    except OSError:
+        return []
+    return children + [d for c in children for d in descendants(c)]
+
+
 def vm_hwm_kb(pid: int) -> int | None:
     """Peak resident set size of `pid` (VmHWM, kB), or None if it cannot be read."""
     try:
@@ -279,6 +290,7 @@ def http_bench(cases: list[Case], args: argparse.Namespace, deadline: Deadline) 
                 total = args.requests_per_level or max(16, 4 * level)
                 stats.levels[level] = run_level(port, images, level, total, deadline)
             stats.peak_rss_kb = vm_hwm_kb(proc.pid)
+            stats.worker_rss_kb = [kb for p in descendants(proc.pid) if (kb := vm_hwm_kb(p))]
         except RuntimeError:
             print_log_tail(log)
             raise
@@ -323,7 +335,10 @@ def summary_rows(local: dict[str, Timings], server: ServerStats | None) -> list[
     rows.append(
         ["server cold start (launch to first card answered)", f"{server.cold_start_s:.1f} s"]
     )
-    rows.append(["server peak RSS (VmHWM)", _mb(server.peak_rss_kb)])
+    rows.append(["server process peak RSS (VmHWM)", _mb(server.peak_rss_kb)])
+    if server.worker_rss_kb:
+        shown = ", ".join(_mb(kb) for kb in server.worker_rss_kb)
+        rows.append([f"{len(server.worker_rss_kb)} worker processes peak RSS", shown])
     return rows
 
 

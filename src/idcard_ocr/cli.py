@@ -36,6 +36,7 @@ def serve(
 ) -> None:
     """Run the Tencent API 3.0 compatible service."""
     from .config import load_settings
+    from .server import ProcessReader
     from .server import serve as run_server
 
     environ = dict(os.environ)
@@ -47,7 +48,12 @@ def serve(
     if settings.log_json:
         configure_logging(settings.log_level)
     # The port opens at once; /readyz answers 503 until the models are loaded.
-    reader = _Warming(Recognizer())
+    reader: _Warming | ProcessReader
+    if settings.worker_processes:
+        reader = ProcessReader(settings.worker_processes)
+        reader.start_in_background()
+    else:
+        reader = _Warming(Recognizer())
     if settings.demo_keys:
         secret_id, secret_key = next(iter(settings.keys.items()))
         console.print(

@@ -1,18 +1,31 @@
-"""Running the blocking reader off the event loop, with a bounded wait queue."""
+"""Running the blocking reader off the event loop, with a bounded wait queue; the reader
+itself in worker processes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 import anyio
 import anyio.to_thread
+import numpy as np
 
-from ..errors import RequestLimitExceeded
+from ..engine import RapidOcrEngine
+from ..errors import OcrFailed, RequestLimitExceeded
+from ..pipeline import Recognizer
+from ..result import AlarmKind, CardSide, IdCardResult
 
-__all__ = ["Workers"]
+__all__ = ["ProcessReader", "Workers"]
 
 T = TypeVar("T")
+logger = logging.getLogger("idcard_ocr.server")
 
 
 class Workers:
@@ -41,3 +54,111 @@ class Workers:
             return await anyio.to_thread.run_sync(func, limiter=self._limiter)
         finally:
             self._admitted -= 1
+
+
+class ProcessReader:
+    """The recognizer in `processes` worker processes, each with its own models and
+    `threads` ONNX Runtime threads.
+
+    Inference is CPU-bound: one process per core, one inference thread each, avoids both the
+    GIL (locate, parse and alarms are Python) and two requests' thread pools fighting over
+    the same cores. Requests are handed to whichever process is free, so a slow card never
+    holds up others behind it as it would with one uvicorn process per core and sticky
+    keep-alive connections. A crashed process fails its request and the pool is rebuilt.
+    """
+
+    def __init__(self, processes: int, threads: int = 0) -> None:
+        self._processes = processes
+        # The cores are shared out: more inference threads than cores only adds contention.
+        self._threads = threads or max(1, (os.cpu_count() or 1) // processes)
+        self._lock = threading.Lock()
+        self._pool = self._new_pool()
+        self._ready = threading.Event()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # spawn, not fork: a forked ONNX Runtime thread pool can deadlock in the child.
+        return ProcessPoolExecutor(
+            self._processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_load_models,
+            initargs=(self._threads,),
+        )
+
+    def start(self) -> None:
+        """Start every process and load its models now, so no request waits for them."""
+        with self._lock:
+            pool = self._pool
+        # Submitted together, each ping finds no idle process and so starts one.
+        for ping in [pool.submit(_loaded) for _ in range(self._processes)]:
+            ping.result()
+        self._ready.set()
+
+    def start_in_background(self) -> None:
+        """`start` on a thread: the port can open at once, `ready()` says when loading ends;
+        calls made before then wait for their process to load."""
+        threading.Thread(target=self._start_logged, name="load-models", daemon=True).start()
+
+    def _start_logged(self) -> None:
+        try:
+            self.start()
+        except Exception:  # calls then fail with OcrFailed and the pool is rebuilt
+            logger.exception("starting the recognition processes failed")
+
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __call__(
+        self,
+        image: bytes,
+        *,
+        card_side: CardSide | None,
+        crop_portrait: bool,
+        crop_id_card: bool,
+        thresholds: Mapping[AlarmKind, float] | None,
+    ) -> IdCardResult:
+        options = (card_side, crop_portrait, crop_id_card, dict(thresholds or {}))
+        with self._lock:
+            pool = self._pool
+        try:
+            return pool.submit(_read, image, *options).result()
+        except BrokenProcessPool:
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = self._new_pool()
+            raise OcrFailed("the recognition process stopped; the request was not read") from None
+
+
+_RECOGNIZER: Recognizer | None = None
+"""The one recognizer of a worker process (None in the server process)."""
+
+
+def _load_models(threads: int) -> None:
+    global _RECOGNIZER
+    # Ctrl-C reaches the whole process group; the server process decides when workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _RECOGNIZER = Recognizer(RapidOcrEngine(threads))
+    _RECOGNIZER.engine.detect(np.full((64, 64, 3), 255, np.uint8), 64)
+
+
+def _loaded() -> bool:
+    return _RECOGNIZER is not None
+
+
+def _read(
+    image: bytes,
+    card_side: CardSide | None,
+    crop_portrait: bool,
+    crop_id_card: bool,
+    thresholds: dict[AlarmKind, float],
+) -> IdCardResult:
+    assert _RECOGNIZER is not None, "worker process started without its initializer"
+    return _RECOGNIZER(
+        image,
+        card_side=card_side,
+        crop_portrait=crop_portrait,
+        crop_id_card=crop_id_card,
+        thresholds=thresholds or None,
+    )
