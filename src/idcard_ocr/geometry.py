@@ -134,3 +134,9 @@ def crop_quad(image: npt.NDArray[np.uint8], quad: Quad) -> npt.NDArray[np.uint8]
 def as_polygon(points: npt.ArrayLike) -> tuple[tuple[float, float], ...]:
     """(N, 2) points as a tuple of rounded (x, y) pairs: JSON-ready and hashable."""
     return tuple((round(float(x), 1), round(float(y), 1)) for x, y in np.asarray(points))
+
+
+def photo_scale(quad: Quad) -> float:
+    """Photo pixels per flattened-card pixel, along the card's width (never zero)."""
+    top, _, bottom, _ = side_lengths(quad)
+    return max(float((top + bottom) / 2 / CARD_WIDTH), 1e-6)

@@ -18,28 +18,43 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import geometry
+from ..geometry import CARD_HEIGHT, CARD_WIDTH
 from ..result import AlarmKind
 from .evidence import CardEvidence, Finding
 
 MIN_CONTRAST = 40.0
 # The combined edge width where the score starts and where it is certain.
-WIDTH_RAMP = (6.0, 8.0)
+WIDTH_RAMP = (7.0, 9.0)
+# Past this combined width over the whole card, the text cannot be read at all.
+UNREADABLE_WIDTH = 15.0
 
 
 def blurry(evidence: CardEvidence) -> Finding:
     widths = [
         width
         for quad in evidence.field_quads.values()
-        if (width := edge_width(_photo_patch(evidence, quad))) is not None
+        if (width := edge_width(photo_patch(evidence.photo, evidence.to_photo, quad))) is not None
     ]
     if not widths:
         return Finding(AlarmKind.BLURRY, 1.0, detail="no text edge with enough contrast")
     in_photo = float(np.median(widths))
-    on_card = in_photo / max(evidence.photo_scale, 1e-6)
+    on_card = in_photo / geometry.photo_scale(evidence.quad)
     combined = math.sqrt(in_photo * on_card)
     score = ramp(combined, *WIDTH_RAMP)
     detail = f"text edges {in_photo:.1f} px wide in the photo, {on_card:.1f} px on the card"
     return Finding(AlarmKind.BLURRY, score, detail=detail)
+
+
+def unreadably_blurry(photo: npt.NDArray[np.uint8], quad: geometry.Quad) -> bool:
+    """Whether the card in `quad` is too blurred to read: for FailedOperation.ImageBlur,
+    when no field could be read to measure."""
+    to_photo = geometry.unwarp_matrix(quad, CARD_WIDTH, CARD_HEIGHT)
+    inner = np.array([[0.05, 0.1], [0.95, 0.1], [0.95, 0.95], [0.05, 0.95]], np.float32)
+    corners = (inner * [CARD_WIDTH, CARD_HEIGHT]).astype(np.float32)
+    width = edge_width(photo_patch(photo, to_photo, corners))
+    if width is None:
+        return True  # no edge with any contrast left on the card
+    return math.sqrt(width * width / geometry.photo_scale(quad)) >= UNREADABLE_WIDTH
 
 
 def edge_width(patch: npt.NDArray[np.uint8]) -> float | None:
@@ -59,13 +74,15 @@ def edge_width(patch: npt.NDArray[np.uint8]) -> float | None:
     return contrast / max(min(steepest), 1e-3)
 
 
-def _photo_patch(evidence: CardEvidence, quad: geometry.Quad) -> npt.NDArray[np.uint8]:
-    """The field's bounding box in the photo, grey, at the photo's own resolution."""
-    corners = geometry.map_points(quad, evidence.to_photo)
-    height, width = evidence.photo.shape[:2]
+def photo_patch(
+    photo: npt.NDArray[np.uint8], to_photo: npt.NDArray[np.float64], quad: geometry.Quad
+) -> npt.NDArray[np.uint8]:
+    """The bounding box in the photo of a quad on the card, grey, at the photo's resolution."""
+    corners = geometry.map_points(quad, to_photo)
+    height, width = photo.shape[:2]
     x0, y0 = np.clip(np.floor(corners.min(axis=0)).astype(int), 0, [width, height])
     x1, y1 = np.clip(np.ceil(corners.max(axis=0)).astype(int), 0, [width, height])
-    patch = evidence.photo[y0:y1, x0:x1]
+    patch = photo[y0:y1, x0:x1]
     return np.asarray(cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
 
 

@@ -16,11 +16,13 @@ from ..result import AlarmKind
 from .blur import ramp
 from .evidence import CardEvidence, Finding
 
-# 99th-percentile chroma (after the cast is removed) below which a card is colourless.
-MONOCHROME_CHROMA = (12.0, 6.0)
-# The guilloche tint's spread across the card, and the print's strongest chroma.
-TINT_SPREAD = (2.2, 1.0)
-PRINT_CHROMA = (22.0, 12.0)
+# Each ramp: (value where the score starts, value where it is certain), falling values.
+# 99th-percentile chroma (after the cast is removed): a colourless card.
+MONOCHROME_CHROMA = (20.0, 14.0)
+# The guilloche tint's spread across the card, and the print's strongest chroma. An
+# over-exposed card also loses its tint, but its labels, portrait and emblem keep colour.
+TINT_SPREAD = (1.3, 1.0)
+PRINT_CHROMA = (55.0, 45.0)
 GRID = (6, 10)  # rows, columns of background cells for the tint spread
 
 
@@ -43,7 +45,7 @@ def photocopy(evidence: CardEvidence) -> Finding:
     strongest = float(np.percentile(chroma(evidence), 99.5))
     washed = ramp(-strongest, -PRINT_CHROMA[0], -PRINT_CHROMA[1])
     untinted = ramp(-spread, -TINT_SPREAD[0], -TINT_SPREAD[1])
-    score = max(untinted, (untinted + washed) / 2)
+    score = min(untinted, washed)
     detail = f"guilloche tint spread {spread:.2f}, strongest print colour {strongest:.1f}"
     return Finding(AlarmKind.PHOTOCOPY, score, detail=detail)
 

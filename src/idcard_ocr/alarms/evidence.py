@@ -71,12 +71,6 @@ class CardEvidence:
         """The homography from the flattened card to the photo."""
         return geometry.unwarp_matrix(self.quad, CARD_WIDTH, CARD_HEIGHT)
 
-    @cached_property
-    def photo_scale(self) -> float:
-        """Photo pixels per flattened-card pixel, along the card's width."""
-        top, _, bottom, _ = geometry.side_lengths(self.quad)
-        return float((top + bottom) / 2 / CARD_WIDTH)
-
     def field_boxes(self) -> dict[str, Box]:
         """Each read field's bounding box on the flattened card, clipped to it."""
         return {name: box_of(quad) for name, quad in self.field_quads.items()}
