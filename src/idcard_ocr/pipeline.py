@@ -12,13 +12,14 @@ import numpy as np
 import numpy.typing as npt
 
 from . import geometry
+from .alarms.blur import unreadably_blurry
 from .alarms.evidence import CardEvidence
 from .engine import OcrEngine, RapidOcrEngine
-from .errors import CardSideMismatch, IdCardTooSmall, MultiCard, NoIdCard
+from .errors import CardSideMismatch, IdCardTooSmall, ImageBlur, MultiCard, NoIdCard
 from .result import Alarm, AlarmKind, CardSide, Check, FieldReading, IdCardResult
 from .stages.crop import encode_jpeg, portrait_box, portrait_region
 from .stages.decode import decode_image
-from .stages.locate import CardCandidate, locate_cards, looks_like_card
+from .stages.locate import CardCandidate, locate_cards, looks_like_card, pale_card_shape
 from .stages.locate_text import DETECT_SIDE, FINE_DETECT_SIDE, locate_by_text
 from .stages.orient import OrientedCard, orient_card, reorient
 from .stages.parse import ParsedCard, parse_card, union_quad
@@ -49,6 +50,8 @@ class ReadCard:
     read_ms: float
     parsed: ParsedCard
     validated: ValidatedCard
+    lines: tuple[str, ...]
+    """Every text line read, for printed words that no field holds (临时)."""
 
 
 class Recognizer:
@@ -107,6 +110,8 @@ class Recognizer:
             raise IdCardTooSmall(
                 f"the card is under {MIN_CARD_WIDTH_PX} px wide: photograph it closer"
             )
+        if not cards and any(_blurred_card(pixels, c) for c in outlines):
+            raise ImageBlur("the card is too blurred to read: hold the camera still and focus")
         if not cards:
             raise NoIdCard("no identity card was found in the image")
         return cards
@@ -135,27 +140,39 @@ class Recognizer:
         parsed = parse_card(text)
         if parsed.side_score < MIN_SIDE_SCORE:
             return None
+        first = ReadCard(oriented, text.elapsed_ms, parsed, validate_card(parsed), _lines(text))
         fixed = rectify(oriented.quad, text, parsed.side)
         if fixed.quad is not None and fixed.correction is not None:
             moved = reorient(pixels, oriented, fixed.quad, fixed.correction)
-            better = self._reread(moved, text, fixed.correction)
+            better = self._reread(moved, first, text, fixed.correction)
             if better is not None:
                 return better
-        return ReadCard(oriented, text.elapsed_ms, parsed, validate_card(parsed))
+        return first
 
     def _reread(
-        self, oriented: OrientedCard, first: CardText, correction: npt.NDArray[np.float64]
+        self,
+        oriented: OrientedCard,
+        first: ReadCard,
+        text: CardText,
+        correction: npt.NDArray[np.float64],
     ) -> ReadCard | None:
         """The card read again on its corrected flattening, or None if that reads worse."""
         if oriented.slant > MAX_TEXT_SLANT:
             return None
-        # The lines were legible already (the side was recognised); only where they sit on
-        # the card changes, so they are moved rather than detected and recognised again.
-        text = carry_text(first, correction)
+        if _all_passed(first):
+            # Every check passed, so the lines were legible already; only where they sit on
+            # the card changes: they are moved rather than detected and recognised again.
+            text = carry_text(text, correction)
+            elapsed_ms = first.read_ms + text.elapsed_ms
+        else:
+            # A failed check often means a line was cut or skewed by the first flattening.
+            text = read_text(oriented, self.engine)
+            elapsed_ms = first.read_ms + text.elapsed_ms
         parsed = parse_card(text)
         if parsed.side_score < MIN_SIDE_SCORE:
             return None
-        return ReadCard(oriented, first.elapsed_ms + text.elapsed_ms, parsed, validate_card(parsed))
+        second = ReadCard(oriented, elapsed_ms, parsed, validate_card(parsed), _lines(text))
+        return second if _passed(second) >= _passed(first) else None
 
     def _read_by_text(
         self, pixels: npt.NDArray[np.uint8], found: list[ReadCard], detect_side: int
@@ -186,6 +203,18 @@ class Recognizer:
         return cards, too_small
 
 
+def _lines(text: CardText) -> tuple[str, ...]:
+    return tuple(line.text for line in text.lines)
+
+
+def _passed(card: ReadCard) -> int:
+    return sum(check.passed for check in card.validated.checks)
+
+
+def _all_passed(card: ReadCard) -> bool:
+    return all(check.passed for check in card.validated.checks)
+
+
 def _room_beside(quad: geometry.Quad, shape: tuple[int, ...]) -> bool:
     """Whether the frame leaves room for another card of this one's size next to it."""
     height, width = shape[:2]
@@ -200,6 +229,14 @@ def _inside(candidate: CardCandidate, card: ReadCard) -> bool:
     area = geometry.quad_area(candidate.quad)
     return area < INNER_PART_SHARE * geometry.quad_area(card.oriented.quad) and (
         geometry.overlap_of_smaller(candidate.quad, card.oriented.quad) > 0.8
+    )
+
+
+def _blurred_card(pixels: npt.NDArray[np.uint8], candidate: CardCandidate) -> bool:
+    return (
+        _width_px(candidate) >= MIN_CARD_WIDTH_PX
+        and pale_card_shape(pixels, candidate.quad)
+        and unreadably_blurry(pixels, candidate.quad)
     )
 
 
@@ -298,6 +335,7 @@ def _evidence(pixels: npt.NDArray[np.uint8], card: ReadCard) -> CardEvidence:
         field_quads=quads,
         field_confidences={n: f.confidence for n, f in card.parsed.fields.items()},
         checks=card.validated.checks,
+        lines=card.lines,
     )
 
 

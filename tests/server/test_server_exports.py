@@ -7,7 +7,7 @@ import idcard_ocr.server
 
 
 def test_server_exports() -> None:
-    assert idcard_ocr.server.__all__ == ["CardReader", "create_app", "serve"]
+    assert idcard_ocr.server.__all__ == ["CardReader", "ProcessReader", "create_app", "serve"]
 
 
 def test_config_exports() -> None:

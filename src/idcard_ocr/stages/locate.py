@@ -30,8 +30,6 @@ MIN_FILL = 0.88
 MIN_EDGE_SUPPORT = 0.6
 TINY_ASPECT = (1.1, 1.9)
 PALE_MIN_VALUE, PALE_MAX_SATURATION = 170, 60
-TINY_ASPECT = (1.1, 1.9)
-PALE_MIN_VALUE, PALE_MAX_SATURATION = 170, 60
 EDGE_SAMPLES = 24
 EDGE_STRENGTH = 60.0
 
@@ -71,14 +69,22 @@ def locate_cards(image: npt.NDArray[Any], work_side: int = WORK_SIDE) -> Located
 
 def looks_like_card(image: npt.NDArray[Any], quad: Quad) -> bool:
     """A cheap check for outlines too small to read: pale, card-shaped, with fine print."""
+    if not pale_card_shape(image, quad):
+        return False
+    patch = geometry.warp_quad(image, quad, 160, 101)
+    detail = float(cv2.Laplacian(cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY), cv2.CV_32F).std())
+    return detail > 12.0
+
+
+def pale_card_shape(image: npt.NDArray[Any], quad: Quad) -> bool:
+    """Card-shaped and mostly pale: a card, unless its print says otherwise (a blurred card
+    has no print to tell)."""
     aspect = geometry.quad_aspect(quad)
     if not TINY_ASPECT[0] <= max(aspect, 1 / aspect) <= TINY_ASPECT[1]:
         return False
-    patch = geometry.warp_quad(image, quad, 160, 101)
-    hsv = cv2.cvtColor(patch, cv2.COLOR_BGR2HSV)
+    hsv = cv2.cvtColor(geometry.warp_quad(image, quad, 160, 101), cv2.COLOR_BGR2HSV)
     pale = (hsv[:, :, 2] > 110) & (hsv[:, :, 1] < 70)
-    detail = float(cv2.Laplacian(cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY), cv2.CV_32F).std())
-    return bool(pale.mean() > 0.6 and detail > 12.0)
+    return bool(pale.mean() > 0.6)
 
 
 def _outline_masks(small: npt.NDArray[Any]) -> list[npt.NDArray[Any]]:
