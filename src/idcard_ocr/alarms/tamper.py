@@ -3,13 +3,16 @@ the card it is printed on.
 
 The ID number encodes the birth date, the sex and the region; an edited field breaks that
 agreement, which the validator's checks already tell. Only clearly read fields count, so
-that a misreading does not pass for an edit.
+that a misreading does not pass for an edit. A field edited on its own leaves image traces
+instead (a painted patch, another font): :mod:`.tamper_print` measures those. The score is
+the strongest of the two.
 """
 
 from __future__ import annotations
 
 from ..result import AlarmKind
 from .evidence import CardEvidence, Finding
+from .tamper_print import print_anomaly
 
 MIN_CONFIDENCE = 0.9
 # Each check that ties a printed field to the ID number, and the fields it involves.
@@ -24,7 +27,7 @@ def ps_altered(evidence: CardEvidence) -> Finding:
     if contradicted:
         fields = tuple(dict.fromkeys(f for name in contradicted for f in CROSS_FIELD_CHECKS[name]))
         return Finding(AlarmKind.PS_ALTERED, 1.0, (), fields, ", ".join(contradicted) + " failed")
-    return Finding(AlarmKind.PS_ALTERED, 0.0)
+    return print_anomaly(evidence)
 
 
 def _contradictions(evidence: CardEvidence) -> list[str]:
