@@ -1,0 +1,52 @@
+"""-9104 PS-altered on real synthetic photos: the whole recognizer, a handful of samples."""
+
+from __future__ import annotations
+
+import pytest
+
+from idcard_ocr import Recognizer
+from idcard_ocr.result import Alarm, AlarmKind
+from idcard_synth.alarms import make_alarm_sample_at, schedule
+
+SEED = 7
+# The synthetic set's names of the editable fields, and the recognizer's.
+FIELD_NAMES = {
+    "Name": "name",
+    "Address1": "address",
+    "IdNum": "id_num",
+    "Authority": "authority",
+    "ValidDate": "valid_date",
+}
+# Indices of seed 7: a strong patch on the back, font swaps on the front (name, address).
+EDITED = (25, 45, 135)
+CLEAN = (0, 16)  # a back and a front
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> Recognizer:
+    return Recognizer()
+
+
+def _ps_alarm(recognizer: Recognizer, seed: int, index: int) -> Alarm:
+    result = recognizer(make_alarm_sample_at(seed, index).jpeg)
+    alarms = [a for a in result.alarms if a.kind is AlarmKind.PS_ALTERED]
+    assert alarms, "the -9104 detector ran on no card"
+    return max(alarms, key=lambda a: a.score)
+
+
+@pytest.mark.parametrize("index", EDITED)
+def test_edited_field_is_found(recognizer: Recognizer, index: int) -> None:
+    kind, _, variant = schedule(index)
+    assert (kind, variant in ("patch", "font")) == ("ps", True)
+    sample = make_alarm_sample_at(SEED, index)
+    alarm = _ps_alarm(recognizer, SEED, index)
+    assert alarm.raised and alarm.score >= 0.6, alarm.detail
+    assert alarm.fields == (FIELD_NAMES[sample.fields[0]],)
+    assert len(alarm.regions) == 1 and alarm.detail
+
+
+@pytest.mark.parametrize("index", CLEAN)
+def test_clean_card_scores_low(recognizer: Recognizer, index: int) -> None:
+    assert schedule(index)[0] == "clean"
+    alarm = _ps_alarm(recognizer, SEED, index)
+    assert not alarm.raised and alarm.score < 0.4, alarm.detail
