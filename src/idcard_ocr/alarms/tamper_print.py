@@ -41,7 +41,7 @@ VALUE_X0 = {
 }
 # A pixel this much darker than the local paper is print (black or blue), not guilloche,
 # whose faint lines stay within ~20 grey levels of the ground.
-INK_STEP = 40.0
+INK_STEP = 40
 PAPER_WINDOW = 9  # px: wider than any stroke, so a dilation finds the paper around it
 MIN_TEXT_PX = 14  # the smallest print (60 template px) is ~30 px tall once flattened
 ROW_INK_SHARE = 0.04  # a text row has at least this share of ink pixels
@@ -121,25 +121,44 @@ def _ramp(value: float, ramp: tuple[float, float]) -> float:
 
 
 def measure_lines(evidence: CardEvidence) -> list[Line]:
-    gray = evidence.gray.astype(np.float32)
-    kernel = np.ones((PAPER_WINDOW, PAPER_WINDOW), np.uint8)
-    paper = cv2.blur(cv2.dilate(gray, kernel), (15, 15))
-    ink = gray < paper - INK_STEP
-    # Antialiasing and blur spread print a couple of px: count those as print, not ground.
-    near_ink = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    boxes = {k: b for k, b in evidence.field_boxes().items() if k in VALUE_X0}
+    if not boxes:
+        return []
+    # Only the band holding the values (plus their rings) is looked at: half the card.
+    reach = RING_GAP + RING_WIDTH + PAPER_WINDOW
+    height, width = evidence.gray.shape
+    x0 = max(0, min(round(VALUE_X0[k] * CARD_WIDTH) for k in boxes) - reach)
+    y0 = max(0, min(b[1] for b in boxes.values()) - reach)
+    x1 = min(width, max(b[2] for b in boxes.values()) + reach)
+    y1 = min(height, max(b[3] for b in boxes.values()) + reach)
+    gray, ink, near_ink = _print_maps(evidence.gray[y0:y1, x0:x1])
     lines = []
-    for name, box in evidence.field_boxes().items():
-        ink_box = _ink_box(name, box, near_ink) if name in VALUE_X0 else None
-        if ink_box is not None:
-            line = _line(name, ink_box, gray, ink, near_ink)
-            if line is not None:
-                lines.append(line)
+    for name, (bx0, by0, bx1, by1) in boxes.items():
+        ink_box = _ink_box(name, (bx0 - x0, by0 - y0, bx1 - x0, by1 - y0), x0, near_ink)
+        line = None if ink_box is None else _line(name, ink_box, gray, ink, near_ink)
+        if line is not None:
+            lx0, ly0, lx1, ly1 = line.box
+            lines.append(
+                Line(name, (lx0 + x0, ly0 + y0, lx1 + x0, ly1 + y0), line.stroke, line.step)
+            )
     return lines
 
 
-def _ink_box(name: str, box: Box, ink: Mask) -> Box | None:
-    """The value's ink within the field box: its first text row (an address has up to 3)."""
-    x0 = max(box[0], round(VALUE_X0[name] * CARD_WIDTH))
+def _print_maps(band: npt.NDArray[np.uint8]) -> tuple[Floats, Mask, Mask]:
+    """The band as floats, its print, and its print grown by the blur around it."""
+    paper = cv2.blur(cv2.dilate(band, np.ones((PAPER_WINDOW, PAPER_WINDOW), np.uint8)), (15, 15))
+    ink = band.astype(np.int16) < paper.astype(np.int16) - INK_STEP
+    # Antialiasing and blur spread print a couple of px: count those as print, not ground.
+    near_ink = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    return band.astype(np.float32), ink, near_ink
+
+
+def _ink_box(name: str, box: Box, shift: int, ink: Mask) -> Box | None:
+    """The value's ink within the field box: its first text row (an address has up to 3).
+
+    ``box`` and the answer are in ``ink``'s coordinates, ``shift`` px right of the card's.
+    """
+    x0 = max(0, box[0], round(VALUE_X0[name] * CARD_WIDTH) - shift)
     y0, x1, y1 = max(0, box[1] - 4), box[2] + 4, box[3] + 4
     window = ink[y0:y1, x0:x1]
     if window.size == 0:
