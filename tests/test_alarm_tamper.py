@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from idcard_ocr import Recognizer
+from idcard_ocr.alarms.tamper_print import _strongest_step
 from idcard_ocr.result import Alarm, AlarmKind
 from idcard_synth.alarms import make_alarm_sample_at, schedule
 
@@ -17,8 +19,9 @@ FIELD_NAMES = {
     "Authority": "authority",
     "ValidDate": "valid_date",
 }
-# Indices of seed 7: a strong patch on the back, font swaps on the front (name, address).
-EDITED = (25, 45, 135)
+# Indices of seed 7: a strong patch on the back, a faint one (strength 0.3) on the front,
+# font swaps on the front (name, address).
+EDITED = (25, 95, 45, 135)
 CLEAN = (0, 16)  # a back and a front
 
 
@@ -50,3 +53,12 @@ def test_clean_card_scores_low(recognizer: Recognizer, index: int) -> None:
     assert schedule(index)[0] == "clean"
     alarm = _ps_alarm(recognizer, SEED, index)
     assert not alarm.raised and alarm.score < 0.4, alarm.detail
+
+
+def test_edge_step_found_at_its_offset() -> None:
+    """Rows counted outward from the ink: a patch 7 px out, 5 levels lighter inside."""
+    profile = np.full(32, 200.0, np.float32)
+    profile[:7] = 205.0
+    profile[3] = np.nan  # a row without ground (all print) is skipped, not read as 0
+    assert _strongest_step(profile) == pytest.approx(5.0)
+    assert _strongest_step(np.full(32, 200.0, np.float32)) == 0.0

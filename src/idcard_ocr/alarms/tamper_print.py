@@ -4,13 +4,17 @@ Each value line is measured on the flattened card and compared with the other li
 the same card (photos vary in scale, blur and exposure; one card does not within itself):
 
 * a patch is a near-matching plain fill around the field, so the ground just around its
-  text steps in level against the card ground a little further out;
+  text steps in level against the card ground a little further out, and does so at
+  straight edges parallel to the line, above and below it (the faint patches show only
+  there: row means over the whole line average the guilloche and noise away);
 * a re-typed field (another font, size or stroke weight) has thicker strokes than the
   layout gives it relative to the card's other lines; forgers' retyping only ever thickens
   (a stroke is added to match the print's weight).
 
 Guilloche loss under a patch (texture energy inside vs outside) was tried and dropped: the
 halo of the text itself dominates the high-pass energy next to it, in grey and in chroma.
+Heights relative to the other lines were dropped too: the validity line's height depends on
+whether it ends in digits or in 长期, and the stroke ratio already catches every resize.
 """
 
 from __future__ import annotations
