@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import geometry
-from .alarms.blur import unreadably_blurry
+from .alarms.blur import blurred_photo, unreadably_blurry
 from .alarms.evidence import CardEvidence
 from .engine import OcrEngine, RapidOcrEngine
 from .errors import CardSideMismatch, IdCardTooSmall, ImageBlur, MultiCard, NoIdCard
@@ -106,12 +106,12 @@ class Recognizer:
             frames = [c for c in candidates if c.whole_frame]
             cards, frame_too_small = self._read_each(pixels, frames)
             too_small = too_small or frame_too_small
+        if not cards and (any(_blurred_card(pixels, c) for c in outlines) or blurred_photo(pixels)):
+            raise ImageBlur("the card is too blurred to read: hold the camera still and focus")
         if not cards and (too_small or _tiny_card_in(pixels)):
             raise IdCardTooSmall(
                 f"the card is under {MIN_CARD_WIDTH_PX} px wide: photograph it closer"
             )
-        if not cards and any(_blurred_card(pixels, c) for c in outlines):
-            raise ImageBlur("the card is too blurred to read: hold the camera still and focus")
         if not cards:
             raise NoIdCard("no identity card was found in the image")
         return cards

@@ -27,6 +27,7 @@ MIN_CONTRAST = 40.0
 WIDTH_RAMP = (7.0, 9.0)
 # Past this combined width over the whole card, the text cannot be read at all.
 UNREADABLE_WIDTH = 15.0
+CENTRE_PX = 1600
 
 
 def blurry(evidence: CardEvidence) -> Finding:
@@ -55,6 +56,22 @@ def unreadably_blurry(photo: npt.NDArray[np.uint8], quad: geometry.Quad) -> bool
     if width is None:
         return True  # no edge with any contrast left on the card
     return math.sqrt(width * width / geometry.photo_scale(quad)) >= UNREADABLE_WIDTH
+
+
+def blurred_photo(photo: npt.NDArray[np.uint8]) -> bool:
+    """Whether the whole photo is too blurred for any card in it to be read: for
+    FailedOperation.ImageBlur when not even the card's outline could be found."""
+    height, width = photo.shape[:2]
+    # The middle of the frame, where a card is held, at most CENTRE_PX square.
+    half_h, half_w = min(height * 3 // 10, CENTRE_PX // 2), min(width * 3 // 10, CENTRE_PX // 2)
+    centre = photo[
+        height // 2 - half_h : height // 2 + half_h, width // 2 - half_w : width // 2 + half_w
+    ]
+    found = edge_width(np.asarray(cv2.cvtColor(centre, cv2.COLOR_BGR2GRAY), dtype=np.uint8))
+    if found is None:
+        return False  # a plain surface: nothing to tell blur by
+    # As for a card, but with the frame's size in thousands of pixels as the scale.
+    return found / math.sqrt(max(height, width) / 1000) >= UNREADABLE_WIDTH
 
 
 def edge_width(patch: npt.NDArray[np.uint8]) -> float | None:

@@ -9,6 +9,7 @@ tinted light source does not pass for colour.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -24,17 +25,11 @@ MONOCHROME_CHROMA = (20.0, 14.0)
 TINT_SPREAD = (1.3, 1.0)
 PRINT_CHROMA = (55.0, 45.0)
 GRID = (6, 10)  # rows, columns of background cells for the tint spread
-
-
-def chroma(evidence: CardEvidence) -> npt.NDArray[np.float32]:
-    """Each pixel's distance from the card's median colour in the a*b* plane."""
-    ab = evidence.lab[..., 1:]
-    cast = np.median(ab.reshape(-1, 2), axis=0)
-    return np.asarray(np.linalg.norm(ab - cast, axis=2), dtype=np.float32)
+MIN_CELL_GROUND_PX = 50
 
 
 def monochrome_copy(evidence: CardEvidence) -> Finding:
-    strongest = float(np.percentile(chroma(evidence), 99))
+    strongest = float(np.percentile(evidence.chroma[::2, ::2], 99))
     score = ramp(-strongest, -MONOCHROME_CHROMA[0], -MONOCHROME_CHROMA[1])
     detail = f"strongest colour {strongest:.1f} (a*b* units)"
     return Finding(AlarmKind.MONOCHROME_COPY, score, detail=detail)
@@ -42,7 +37,7 @@ def monochrome_copy(evidence: CardEvidence) -> Finding:
 
 def photocopy(evidence: CardEvidence) -> Finding:
     spread = tint_spread(evidence)
-    strongest = float(np.percentile(chroma(evidence), 99.5))
+    strongest = float(np.percentile(evidence.chroma[::2, ::2], 99.5))
     washed = ramp(-strongest, -PRINT_CHROMA[0], -PRINT_CHROMA[1])
     untinted = ramp(-spread, -TINT_SPREAD[0], -TINT_SPREAD[1])
     score = min(untinted, washed)
@@ -53,18 +48,19 @@ def photocopy(evidence: CardEvidence) -> Finding:
 def tint_spread(evidence: CardEvidence) -> float:
     """How much the background's mean a*b* varies between cells of the card."""
     lab = evidence.lab
-    ground = lab[..., 0] > np.percentile(lab[..., 0], 40)  # light pixels: not print
+    light = float(np.percentile(lab[::2, ::2, 0], 40))
+    ground = (lab[..., 0] > light).astype(np.float32)  # light pixels: not print
     for x0, y0, x1, y1 in evidence.fixed_boxes().values():
-        ground[y0:y1, x0:x1] = False  # the portrait or emblem is print, not ground
-    rows, cols = GRID
-    height, width = ground.shape
-    means = []
-    for r in range(rows):
-        for c in range(cols):
-            cell = np.s_[r * height // rows : (r + 1) * height // rows,
-                         c * width // cols : (c + 1) * width // cols]  # fmt: skip
-            if ground[cell].sum() > 50:
-                means.append(lab[cell][ground[cell]][:, 1:].mean(axis=0))
-    if len(means) < 4:
+        ground[y0:y1, x0:x1] = 0.0  # the portrait or emblem is print, not ground
+    share = _cell_means(ground)
+    kept = share * (ground.size / share.size) > MIN_CELL_GROUND_PX
+    if kept.sum() < 4:
         return 0.0
-    return float(np.linalg.norm(np.std(np.array(means), axis=0)))
+    a, b = (_cell_means(ground * lab[..., c])[kept] / share[kept] for c in (1, 2))
+    return float(np.hypot(a.std(), b.std()))
+
+
+def _cell_means(values: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """The mean over each cell of the GRID (area resampling averages exactly that)."""
+    rows, cols = GRID
+    return np.asarray(cv2.resize(values, (cols, rows), interpolation=cv2.INTER_AREA))

@@ -58,6 +58,15 @@ class CardEvidence:
         return lab
 
     @cached_property
+    def chroma(self) -> npt.NDArray[np.float32]:
+        """Each pixel's distance from the card's median colour in the a*b* plane: colour
+        with the light's cast removed."""
+        a, b = self.lab[..., 1], self.lab[..., 2]
+        # Every fourth pixel each way gives the same median at a sixteenth of the cost.
+        cast_a, cast_b = (float(np.median(c[::4, ::4])) for c in (a, b))
+        return np.asarray(np.hypot(a - cast_a, b - cast_b), dtype=np.float32)
+
+    @cached_property
     def in_photo(self) -> npt.NDArray[np.bool_]:
         """Which flattened-card pixels come from inside the photo (a cut card has others)."""
         height, width = self.photo.shape[:2]
