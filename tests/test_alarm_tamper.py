@@ -48,6 +48,13 @@ def test_edited_field_is_found(recognizer: Recognizer, index: int) -> None:
     assert len(alarm.regions) == 1 and alarm.detail
 
 
+def test_birth_one_digit_off_the_id_number(recognizer: Recognizer) -> None:
+    """Seed 7 #65: the printed day 08 -> 04, which the validator forgives as a misread."""
+    assert schedule(65)[2] == "contradiction"
+    alarm = _ps_alarm(recognizer, SEED, 65)
+    assert alarm.raised and alarm.fields == ("birth", "id_num"), alarm.detail
+
+
 @pytest.mark.parametrize("index", CLEAN)
 def test_clean_card_scores_low(recognizer: Recognizer, index: int) -> None:
     assert schedule(index)[0] == "clean"
