@@ -128,10 +128,8 @@ def print_anomaly(evidence: CardEvidence) -> Finding:
 
 def _suspects(line: Line, lines: list[Line]) -> list[Suspect]:
     step = abs(line.step - LEVEL_OFFSET.get(line.field, 0.0))
-    found = [
-        Suspect(_ramp(step, STEP_RAMP), line.field, line.box, f"{line.field}: ground steps "
-                f"{step:.0f} grey levels at a patch-like box")
-    ]  # fmt: skip
+    detail = f"{line.field}: its ground is {step:.0f} grey levels off the card's around it"
+    found = [Suspect(_ramp(step, STEP_RAMP), line.field, line.box, detail)]
     detail = f"{line.field}: straight edges above and below, {line.edge:+.1f} grey levels"
     found.append(Suspect(_ramp(abs(line.edge), EDGE_RAMP), line.field, line.box, detail))
     others = [o.stroke for o in lines if o is not line]
@@ -193,7 +191,7 @@ def _ink_box(name: str, box: Box, shift: int, ink: Mask) -> Box | None:
     if window.size == 0:
         return None
     rows = np.flatnonzero(window.mean(axis=1) > ROW_INK_SHARE)
-    runs = [r for r in np.split(rows, np.flatnonzero(np.diff(rows) > 3) + 1) if r.size]
+    runs = np.split(rows, np.flatnonzero(np.diff(rows) > 3) + 1)
     runs = [r for r in runs if r.size >= MIN_TEXT_PX]
     if not runs:
         return None
