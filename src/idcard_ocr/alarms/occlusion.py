@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from ..result import AlarmKind
+from ..result import AlarmKind, CardSide
 from .blobs import blob_finding
 from .evidence import Box, CardEvidence, Finding, overlaps
 
@@ -29,10 +29,11 @@ OPENING_PX = 21  # wider than the card title's bold strokes on the flattened car
 # reaches well past this band; the printed fields start beyond it.
 EDGE_BAND_PX = 40
 MIN_BLOB_SHARE = 0.004
-# An outline a little off moves the portrait or emblem off its box: what lies this near it
-# is not counted, and a blob reaching that near lies against it.
-FIXED_BOX_MARGIN_PX = 40
-TOUCH_PX = FIXED_BOX_MARGIN_PX + 10
+# An outline a little off moves the emblem off its box, and its saturated red spills out:
+# what lies this near the emblem is not counted. The portrait's edge is pale ground, and
+# a note over the portrait spills out only a little: none there.
+FIXED_BOX_MARGIN_PX = {CardSide.FRONT: 0, CardSide.BACK: 40}
+TOUCH_PX = 50  # a blob reaching this near the portrait or emblem lies against it
 AREA_RAMP = (0.004, 0.01)
 
 
@@ -64,7 +65,7 @@ def occluder_mask(evidence: CardEvidence) -> npt.NDArray[np.uint8]:
     dark = evidence.lab[..., 0] <= MAX_DARK_L * 255 / 100
     mask = ((coloured | dark | _shaded(evidence)) & _away_from_edges(evidence)).astype(np.uint8)
     mask *= 255
-    margin = FIXED_BOX_MARGIN_PX
+    margin = FIXED_BOX_MARGIN_PX[evidence.side]
     for x0, y0, x1, y1 in evidence.fixed_boxes().values():
         mask[max(0, y0 - margin) : y1 + margin, max(0, x0 - margin) : x1 + margin] = 0
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OPENING_PX, OPENING_PX))
