@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from ..result import AlarmKind
 from .blur import ramp
-from .evidence import CardEvidence, Finding
+from .evidence import COLOUR_SCALE, CardEvidence, Finding, scaled_box
 
 # Each ramp: (value where the score starts, value where it is certain), falling values.
 # 99th-percentile chroma (after the cast is removed): a colourless card.
@@ -25,11 +25,11 @@ MONOCHROME_CHROMA = (20.0, 14.0)
 TINT_SPREAD = (1.3, 1.0)
 PRINT_CHROMA = (55.0, 45.0)
 GRID = (6, 10)  # rows, columns of background cells for the tint spread
-MIN_CELL_GROUND_PX = 50
+MIN_CELL_GROUND_SHARE = 0.005  # of a cell's pixels: about 50 of a full-size cell's 11,000
 
 
 def monochrome_copy(evidence: CardEvidence) -> Finding:
-    strongest = float(np.percentile(evidence.chroma[::2, ::2], 99))
+    strongest = float(np.percentile(evidence.chroma, 99))
     score = ramp(-strongest, -MONOCHROME_CHROMA[0], -MONOCHROME_CHROMA[1])
     detail = f"strongest colour {strongest:.1f} (a*b* units)"
     return Finding(AlarmKind.MONOCHROME_COPY, score, detail=detail)
@@ -37,7 +37,7 @@ def monochrome_copy(evidence: CardEvidence) -> Finding:
 
 def photocopy(evidence: CardEvidence) -> Finding:
     spread = tint_spread(evidence)
-    strongest = float(np.percentile(evidence.chroma[::2, ::2], 99.5))
+    strongest = float(np.percentile(evidence.chroma, 99.5))
     washed = ramp(-strongest, -PRINT_CHROMA[0], -PRINT_CHROMA[1])
     untinted = ramp(-spread, -TINT_SPREAD[0], -TINT_SPREAD[1])
     score = min(untinted, washed)
@@ -48,12 +48,13 @@ def photocopy(evidence: CardEvidence) -> Finding:
 def tint_spread(evidence: CardEvidence) -> float:
     """How much the background's mean a*b* varies between cells of the card."""
     lab = evidence.lab
-    light = float(np.percentile(lab[::2, ::2, 0], 40))
+    light = float(np.percentile(lab[..., 0], 40))
     ground = (lab[..., 0] > light).astype(np.float32)  # light pixels: not print
-    for x0, y0, x1, y1 in evidence.fixed_boxes().values():
+    for box in evidence.fixed_boxes().values():
+        x0, y0, x1, y1 = scaled_box(box, COLOUR_SCALE)
         ground[y0:y1, x0:x1] = 0.0  # the portrait or emblem is print, not ground
     share = _cell_means(ground)
-    kept = share * (ground.size / share.size) > MIN_CELL_GROUND_PX
+    kept = share > MIN_CELL_GROUND_SHARE
     if kept.sum() < 4:
         return 0.0
     a, b = (_cell_means(ground * lab[..., c])[kept] / share[kept] for c in (1, 2))

@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from ..result import AlarmKind, CardSide
 from .blobs import blob_finding
-from .evidence import Box, CardEvidence, Finding, overlaps
+from .evidence import Box, CardEvidence, Finding, full_size, overlaps
 
 MIN_CHROMA = 20.0  # a*b* units from the card's median colour
 MAX_DARK_L = 35.0  # L* of a dark object (print is thin, so it does not survive opening)
@@ -61,9 +61,10 @@ def _covers_any(blob: npt.NDArray[np.bool_], places: list[Box]) -> bool:
 
 def occluder_mask(evidence: CardEvidence) -> npt.NDArray[np.uint8]:
     """Thick coloured or dark blobs, outside the boxes that are coloured by design."""
-    coloured = evidence.chroma >= MIN_CHROMA
-    dark = evidence.lab[..., 0] <= MAX_DARK_L * 255 / 100
-    mask = ((coloured | dark | _shaded(evidence)) & _away_from_edges(evidence)).astype(np.uint8)
+    coloured_or_dark = full_size(
+        (evidence.chroma >= MIN_CHROMA) | (evidence.lab[..., 0] <= MAX_DARK_L * 255 / 100)
+    )
+    mask = ((coloured_or_dark | _shaded(evidence)) & _away_from_edges(evidence)).astype(np.uint8)
     mask *= 255
     margin = FIXED_BOX_MARGIN_PX[evidence.side]
     for x0, y0, x1, y1 in evidence.fixed_boxes().values():
