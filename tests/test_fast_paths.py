@@ -1,15 +1,23 @@
-"""The speed-ups that must not change answers: recognition batches, and a rectified card
-read once (its lines carried onto the corrected flattening instead of read again)."""
+"""The speed-ups that must not change answers: recognition batches, a rectified card read
+once (its lines carried onto the corrected flattening instead of read again), JPEGs decoded
+by OpenCV, and the outline's edge support measured in one vectorised pass."""
 
 from __future__ import annotations
 
+import io
+
+import cv2
 import numpy as np
 import pytest
+from PIL import Image, ImageOps
 
 from idcard_ocr.engine import REC_MAX_BATCH, REC_MAX_PADDING, REC_MIN_RATIO, rec_batches
+from idcard_ocr.errors import ImageDecodeFailed
 from idcard_ocr.geometry import CARD_HEIGHT, CARD_WIDTH
 from idcard_ocr.layout import side_layout
 from idcard_ocr.result import CardSide
+from idcard_ocr.stages.decode import decode_image
+from idcard_ocr.stages.locate import _edge_support, gradient_magnitude
 from idcard_ocr.stages.read import CardText, TextLine, carry_text
 from idcard_ocr.stages.rectify import rectify
 
@@ -64,3 +72,52 @@ def test_an_exact_outline_needs_no_correction() -> None:
     fixed = rectify(quad.astype(np.float32), _front_text(np.zeros(2)), CardSide.FRONT)
     assert fixed.quad is None and fixed.correction is None
     assert fixed.anchors >= 4
+
+
+def _jpeg(image: np.ndarray, exif: Image.Exif | None = None) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(image[:, :, ::-1]).save(buffer, "JPEG", quality=90, exif=exif or Image.Exif())
+    return buffer.getvalue()
+
+
+def _pillow_pixels(data: bytes) -> np.ndarray:
+    image = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    assert image is not None
+    return np.asarray(image.convert("RGB"))[:, :, ::-1]
+
+
+def _photo() -> np.ndarray:
+    rng = np.random.default_rng(5)
+    image = cv2.GaussianBlur(rng.integers(0, 255, (120, 200, 3), dtype=np.uint8), (5, 5), 0)
+    return np.asarray(image, dtype=np.uint8)
+
+
+def test_a_plain_jpeg_decodes_to_the_same_pixels_as_through_pillow() -> None:
+    data = _jpeg(_photo())
+    assert np.array_equal(decode_image(data).pixels, _pillow_pixels(data))
+
+
+def test_an_exif_rotated_jpeg_still_comes_out_upright() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored turned: shown rotated 90 degrees clockwise
+    data = _jpeg(_photo(), exif)
+    pixels = decode_image(data).pixels
+    assert pixels.shape[:2] == (200, 120)
+    assert np.array_equal(pixels, _pillow_pixels(data))
+
+
+def test_a_truncated_jpeg_is_refused_not_half_decoded() -> None:
+    data = _jpeg(_photo())
+    with pytest.raises(ImageDecodeFailed):
+        decode_image(data[: len(data) // 2])
+
+
+def test_edge_support_counts_points_on_the_border() -> None:
+    image = np.zeros((200, 300, 3), np.uint8)
+    cv2.rectangle(image, (50, 40), (250, 160), (255, 255, 255), thickness=cv2.FILLED)
+    edges = cv2.dilate(gradient_magnitude(image), np.ones((5, 5), np.uint8))
+    border = np.array([[50, 40], [250, 40], [250, 160], [50, 160]], np.float32)
+    inside = border * 0.5 + np.array([75, 50], np.float32)
+    assert _edge_support(border, edges) == 1.0
+    assert _edge_support(inside, edges) == 0.0
+    assert _edge_support(border + 1000, edges) == 0.0  # wholly outside the image
