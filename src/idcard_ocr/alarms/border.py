@@ -17,6 +17,7 @@ FULL_SCORE_SHARE = 0.08
 # not a card cut by the frame: camera frames are 4:3 or 16:9, a card is 1.585:1.
 CROP_ASPECT_TOLERANCE = 0.03
 CROP_FILL_SHARE = 0.85
+CROP_CORNER_SLACK = 0.02
 
 
 def incomplete_border(evidence: CardEvidence) -> Finding:
@@ -46,4 +47,10 @@ def incomplete_border(evidence: CardEvidence) -> Finding:
 def _tight_crop(quad: geometry.Quad, width: int, height: int) -> bool:
     aspect = max(width, height) / min(width, height)
     shaped_like_card = abs(aspect / geometry.CARD_ASPECT - 1) <= CROP_ASPECT_TOLERANCE
-    return shaped_like_card and geometry.quad_area(quad) >= CROP_FILL_SHARE * width * height
+    slack = CROP_CORNER_SLACK * max(width, height)  # an outline found from the text is rough
+    corners_inside = bool(
+        (quad >= -slack).all() and (quad[:, 0] <= width + slack).all()
+        and (quad[:, 1] <= height + slack).all()
+    )  # fmt: skip
+    filled = geometry.quad_area(quad) >= CROP_FILL_SHARE * width * height
+    return shaped_like_card and corners_inside and filled

@@ -5,6 +5,7 @@ Detector regions come back in flattened-card coordinates and leave here in the p
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -53,6 +54,10 @@ DEFAULT_THRESHOLDS: Mapping[AlarmKind, float] = {
 """Chosen from the labelled alarm set with bench/alarms.py (see the README)."""
 
 
+READ_FROM_FIELDS = (AlarmKind.PS_ALTERED, AlarmKind.INVALID_VALIDITY)
+"""Alarms judged from the fields' print, which glare or an occluder can fake."""
+
+
 @dataclass(frozen=True)
 class Warned:
     alarms: tuple[Alarm, ...]
@@ -64,8 +69,27 @@ def warn(evidence: CardEvidence, thresholds: Mapping[AlarmKind, float] | None = 
     limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     to_photo = geometry.unwarp_matrix(evidence.quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT)
     with stopwatch() as elapsed:
-        alarms = tuple(_alarm(detect(evidence), limits, to_photo) for detect in DETECTORS)
+        findings = _explained_away([detect(evidence) for detect in DETECTORS])
+        alarms = tuple(_alarm(finding, limits, to_photo) for finding in findings)
     return Warned(alarms, elapsed[0])
+
+
+def _explained_away(findings: list[Finding]) -> list[Finding]:
+    """What a covered field seems to say is no evidence: a highlight or an occluder changes
+    the ground around the print (no PS edit) and makes its digits misread (no edit, no
+    invalid date)."""
+    covered = {
+        field
+        for f in findings
+        if f.kind in (AlarmKind.REFLECTIVE, AlarmKind.OCCLUSION) and f.score > 0
+        for field in f.fields
+    }
+    return [
+        dataclasses.replace(f, score=0.0, detail=f"{f.detail}; but the field is covered")
+        if f.kind in READ_FROM_FIELDS and f.score > 0 and covered & set(f.fields)
+        else f
+        for f in findings
+    ]
 
 
 def _alarm(finding: Finding, limits: Mapping[AlarmKind, float], to_photo: np.ndarray) -> Alarm:
