@@ -55,10 +55,11 @@ class CardEvidence:
     @cached_property
     def lab(self) -> npt.NDArray[np.float32]:
         """CIE L*a*b* with a* and b* centred on 0 (OpenCV's 8-bit Lab offsets them by 128),
-        at COLOUR_SCALE: colour varies slowly, and a quarter of the pixels cost a quarter."""
-        small = cv2.resize(
-            self.card, None, fx=COLOUR_SCALE, fy=COLOUR_SCALE, interpolation=cv2.INTER_AREA
-        )
+        at COLOUR_SCALE: a quarter of the pixels cost a quarter."""
+        # Every other pixel, not their average: averaging would dull the print's strongest
+        # colours, which tell a card from a colour copy.
+        step = round(1 / COLOUR_SCALE)
+        small = np.ascontiguousarray(self.card[::step, ::step])
         lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
         lab[..., 1:] -= 128.0
         return lab

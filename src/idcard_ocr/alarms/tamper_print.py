@@ -68,10 +68,11 @@ STROKE_RATIO = {
 }
 LEVEL_OFFSET = {"authority": -0.5, "valid_date": 3.0}
 # Score ramps (0 at the first value, 1 at the second), from the same cards: clean lines
-# reach a normalised stroke ratio of 1.14 and a ground step of 6 grey levels at most; font
+# reach a normalised stroke ratio of 1.14 and a ground step of 6 grey levels (seed 7; up to
+# 9 on the full set, seed 31), so the step ramp starts there; font
 # edits start at 1.2 (mostly >= 1.35) and patches at 7 levels (strength 0.3: 5-8 painted).
 STROKE_RAMP = (1.02, 1.38)
-STEP_RAMP = (3.0, 11.0)
+STEP_RAMP = (6.0, 14.0)
 # Blur merges the close strokes of dense glyphs, so on a soft photo (wider strokes all
 # over) a dense line measures wider than a sparse one: the ramp moves up by this much per
 # px of the card's typical stroke width over a sharp photo's. Two soft clean cards of seed

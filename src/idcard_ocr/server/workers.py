@@ -70,7 +70,7 @@ class ProcessReader:
     def __init__(self, processes: int, threads: int = 0) -> None:
         self._processes = processes
         # The cores are shared out: more inference threads than cores only adds contention.
-        self._threads = threads or max(1, (os.cpu_count() or 1) // processes)
+        self._threads = threads or (os.cpu_count() or 1)
         self._lock = threading.Lock()
         self._pool = self._new_pool()
         self._ready = threading.Event()

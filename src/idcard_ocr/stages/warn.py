@@ -56,6 +56,10 @@ DEFAULT_THRESHOLDS: Mapping[AlarmKind, float] = {
 
 READ_FROM_FIELDS = (AlarmKind.PS_ALTERED, AlarmKind.INVALID_VALIDITY)
 """Alarms judged from the fields' print, which glare or an occluder can fake."""
+DEGRADING = (AlarmKind.BLURRY, AlarmKind.SCREEN, AlarmKind.PHOTOCOPY, AlarmKind.MONOCHROME_COPY)
+"""Alarms whose cause also fakes PS evidence over the whole card."""
+COPIES = (AlarmKind.PHOTOCOPY, AlarmKind.MONOCHROME_COPY)
+"""A screen redraws the card's colours too: no copy alarm beside it."""
 
 
 @dataclass(frozen=True)
@@ -77,19 +81,26 @@ def warn(evidence: CardEvidence, thresholds: Mapping[AlarmKind, float] | None = 
 def _explained_away(findings: list[Finding]) -> list[Finding]:
     """What a covered field seems to say is no evidence: a highlight or an occluder changes
     the ground around the print (no PS edit) and makes its digits misread (no edit, no
-    invalid date)."""
+    invalid date). Nor is a soft or re-captured image's print: blur thickens strokes and
+    smears patch edges, a screen or a copier redraws the whole card (and a screen's
+    colours pass for a copy's)."""
     covered = {
         field
         for f in findings
         if f.kind in (AlarmKind.REFLECTIVE, AlarmKind.OCCLUSION) and f.score > 0
         for field in f.fields
     }
-    return [
-        dataclasses.replace(f, score=0.0, detail=f"{f.detail}; but the field is covered")
-        if f.kind in READ_FROM_FIELDS and f.score > 0 and covered & set(f.fields)
-        else f
-        for f in findings
-    ]
+    degraded = [f.kind.value for f in findings if f.kind in DEGRADING and f.score >= 0.5]
+    explained = []
+    for f in findings:
+        if f.kind in READ_FROM_FIELDS and f.score > 0 and covered & set(f.fields):
+            f = dataclasses.replace(f, score=0.0, detail=f"{f.detail}; but the field is covered")
+        elif f.kind is AlarmKind.PS_ALTERED and f.score > 0 and degraded:
+            f = dataclasses.replace(f, score=0.0, detail=f"{f.detail}; but {degraded[0]}")
+        elif f.kind in COPIES and f.score > 0 and AlarmKind.SCREEN.value in degraded:
+            f = dataclasses.replace(f, score=0.0, detail=f"{f.detail}; but a screen")
+        explained.append(f)
+    return explained
 
 
 def _alarm(finding: Finding, limits: Mapping[AlarmKind, float], to_photo: np.ndarray) -> Alarm:
