@@ -77,9 +77,9 @@ _LOADING = threading.Lock()
 
 
 @contextmanager
-def _session_options(mem_pattern: bool = True) -> Iterator[None]:
+def _no_spinning() -> Iterator[None]:
     """Sessions created inside have ONNX Runtime's intra-op threads sleep between parallel
-    sections instead of spinning, and plan their buffers ahead (`mem_pattern`) or not.
+    sections instead of spinning.
 
     A spinning thread burns a core that the other worker process, the alarm detectors or
     another model needs: on 2 busy cores, 2 spinning threads were 1.5x slower than 2
@@ -93,7 +93,6 @@ def _session_options(mem_pattern: bool = True) -> Iterator[None]:
     def options(cfg: Any) -> Any:
         sess_opt = original.__func__(cfg)
         sess_opt.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        sess_opt.enable_mem_pattern = mem_pattern
         return sess_opt
 
     with _LOADING:
@@ -123,12 +122,8 @@ class RapidOcrEngine:
             params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
         try:
             ocr = RapidOCR(params=params)
-            # The detector's planned buffers for a 1280 or 1920 px photo are what a worker's
-            # peak memory is made of; freed tensor by tensor instead, a worker peaked ~50 MB
-            # lower (530 against 570-590 MB over 28 photos) at about the same speed.
-            with _session_options(mem_pattern=False):
+            with _no_spinning():
                 self._det = ocr._load_det_model()  # type: ignore[no-untyped-call]
-            with _session_options():
                 self._cls = ocr._load_cls_model()  # type: ignore[no-untyped-call]
                 self._rec = ocr._load_rec_model()  # type: ignore[no-untyped-call]
         except Exception as exc:  # any model-loading failure means no OCR at all

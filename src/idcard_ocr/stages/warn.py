@@ -56,8 +56,16 @@ DEFAULT_THRESHOLDS: Mapping[AlarmKind, float] = {
 
 READ_FROM_FIELDS = (AlarmKind.PS_ALTERED, AlarmKind.INVALID_VALIDITY)
 """Alarms judged from the fields' print, which glare or an occluder can fake."""
-DEGRADING = (AlarmKind.BLURRY, AlarmKind.SCREEN, AlarmKind.PHOTOCOPY, AlarmKind.MONOCHROME_COPY)
-"""Alarms whose cause also fakes PS evidence over the whole card."""
+DEGRADING = (
+    AlarmKind.INCOMPLETE_BORDER,
+    AlarmKind.BLURRY,
+    AlarmKind.REFLECTIVE,
+    AlarmKind.PHOTOCOPY,
+    AlarmKind.MONOCHROME_COPY,
+    AlarmKind.SCREEN,
+    AlarmKind.OCCLUSION,
+)
+"""Alarms whose cause also fakes PS evidence: PS is judged on otherwise sound photos only."""
 COPIES = (AlarmKind.PHOTOCOPY, AlarmKind.MONOCHROME_COPY)
 """A screen redraws the card's colours too: no copy alarm beside it."""
 
@@ -73,24 +81,24 @@ def warn(evidence: CardEvidence, thresholds: Mapping[AlarmKind, float] | None = 
     limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     to_photo = geometry.unwarp_matrix(evidence.quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT)
     with stopwatch() as elapsed:
-        findings = _explained_away([detect(evidence) for detect in DETECTORS])
+        findings = _explained_away([detect(evidence) for detect in DETECTORS], limits)
         alarms = tuple(_alarm(finding, limits, to_photo) for finding in findings)
     return Warned(alarms, elapsed[0])
 
 
-def _explained_away(findings: list[Finding]) -> list[Finding]:
+def _explained_away(findings: list[Finding], limits: Mapping[AlarmKind, float]) -> list[Finding]:
     """What a covered field seems to say is no evidence: a highlight or an occluder changes
     the ground around the print (no PS edit) and makes its digits misread (no edit, no
-    invalid date). Nor is a soft or re-captured image's print: blur thickens strokes and
-    smears patch edges, a screen or a copier redraws the whole card (and a screen's
-    colours pass for a copy's)."""
+    invalid date). Nor is the print of a photo with any other alarm: blur thickens strokes
+    and smears patch edges, a screen or a copier redraws the whole card (and a screen's
+    colours pass for a copy's), glare, an object or the frame's edge make digits misread."""
     covered = {
         field
         for f in findings
         if f.kind in (AlarmKind.REFLECTIVE, AlarmKind.OCCLUSION) and f.score > 0
         for field in f.fields
     }
-    degraded = [f.kind.value for f in findings if f.kind in DEGRADING and f.score >= 0.5]
+    degraded = [f.kind.value for f in findings if f.kind in DEGRADING and f.score >= limits[f.kind]]
     explained = []
     for f in findings:
         if f.kind in READ_FROM_FIELDS and f.score > 0 and covered & set(f.fields):
