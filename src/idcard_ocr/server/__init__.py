@@ -27,6 +27,8 @@ def serve(settings: Settings, reader: CardReader) -> None:
             log_level=settings.log_level.lower(),
             # Our own access line carries the RequestId; uvicorn's would duplicate it.
             access_log=False,
+            # uvicorn's own lines go through the root handlers (JSON, redacted) too.
+            log_config=None,
         )
     finally:
         if isinstance(reader, ProcessReader):
