@@ -1,0 +1,70 @@
+"""How warn turns detector findings into alarms: thresholds, and evidence explained away.
+
+The detectors here are stand-ins returning fixed findings: this tests the combination
+logic only (the detectors themselves: tests/test_alarm_detectors.py, bench/alarms.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from idcard_ocr.alarms.evidence import CardEvidence, Detector, Finding
+from idcard_ocr.geometry import CARD_HEIGHT, CARD_WIDTH
+from idcard_ocr.result import AlarmKind, CardSide
+from idcard_ocr.stages import warn as warn_stage
+
+
+def evidence() -> CardEvidence:
+    card = np.full((CARD_HEIGHT, CARD_WIDTH, 3), 230, np.uint8)
+    quad = np.array([[0, 0], [CARD_WIDTH, 0], [CARD_WIDTH, CARD_HEIGHT], [0, CARD_HEIGHT]])
+    return CardEvidence(photo=card, card=card, quad=quad.astype(np.float32), side=CardSide.FRONT)
+
+
+def scores_with(
+    monkeypatch: pytest.MonkeyPatch,
+    findings: list[Finding],
+    thresholds: dict[AlarmKind, float] | None = None,
+) -> dict[AlarmKind, tuple[float, bool]]:
+    detectors: list[Detector] = [lambda _, f=f: f for f in findings]
+    monkeypatch.setattr(warn_stage, "DETECTORS", tuple(detectors))
+    alarms = warn_stage.warn(evidence(), thresholds).alarms
+    return {a.kind: (a.score, a.raised) for a in alarms}
+
+
+def test_a_score_raises_at_its_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = [Finding(AlarmKind.BLURRY, 0.55)]
+    assert scores_with(monkeypatch, found)[AlarmKind.BLURRY] == (0.55, True)
+    tighter = {AlarmKind.BLURRY: 0.6}
+    assert scores_with(monkeypatch, found, tighter)[AlarmKind.BLURRY] == (0.55, False)
+
+
+def test_ps_on_a_field_under_glare_is_explained_away(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = [
+        Finding(AlarmKind.REFLECTIVE, 0.3, fields=("id_num",)),
+        Finding(AlarmKind.PS_ALTERED, 1.0, fields=("birth", "id_num")),
+        Finding(AlarmKind.INVALID_VALIDITY, 1.0, fields=("valid_date",)),
+    ]
+    scores = scores_with(monkeypatch, found)
+    assert scores[AlarmKind.PS_ALTERED] == (0.0, False)
+    assert scores[AlarmKind.INVALID_VALIDITY] == (1.0, True)  # not what the glare covers
+
+
+@pytest.mark.parametrize("cause", [AlarmKind.BLURRY, AlarmKind.SCREEN, AlarmKind.OCCLUSION])
+def test_ps_is_judged_on_sound_photos_only(
+    monkeypatch: pytest.MonkeyPatch, cause: AlarmKind
+) -> None:
+    found = [Finding(cause, 0.9), Finding(AlarmKind.PS_ALTERED, 0.8, fields=("name",))]
+    assert scores_with(monkeypatch, found)[AlarmKind.PS_ALTERED] == (0.0, False)
+
+
+def test_a_screen_raises_no_copy_alarm(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = [Finding(AlarmKind.SCREEN, 1.0), Finding(AlarmKind.PHOTOCOPY, 0.9)]
+    scores = scores_with(monkeypatch, found)
+    assert scores[AlarmKind.SCREEN] == (1.0, True)
+    assert scores[AlarmKind.PHOTOCOPY] == (0.0, False)
+
+
+def test_ps_stands_on_an_otherwise_clean_photo(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = [Finding(AlarmKind.BLURRY, 0.1), Finding(AlarmKind.PS_ALTERED, 0.8, fields=("name",))]
+    assert scores_with(monkeypatch, found)[AlarmKind.PS_ALTERED] == (0.8, True)
