@@ -61,9 +61,10 @@ class ProcessReader:
     `threads` ONNX Runtime threads.
 
     Inference is CPU-bound: one process per core avoids the GIL (locate, parse and alarms
-    are Python); each may use all cores for inference, its threads sleeping when idle. Requests are handed to whichever process is free, so a slow card never
-    holds up others behind it as it would with one uvicorn process per core and sticky
-    keep-alive connections. A crashed process fails its request and the pool is rebuilt.
+    are Python); each may use all cores for inference, its threads sleeping when idle.
+    Requests are handed to whichever process is free, so a slow card never holds up others
+    behind it as it would with one uvicorn process per core and sticky keep-alive
+    connections. A crashed process fails its request and the pool is rebuilt.
     """
 
     def __init__(self, processes: int, threads: int = 0) -> None:
