@@ -106,12 +106,14 @@ class Recognizer:
             frames = [c for c in candidates if c.whole_frame]
             cards, frame_too_small = self._read_each(pixels, frames)
             too_small = too_small or frame_too_small
-        if not cards and (any(_blurred_card(pixels, c) for c in outlines) or blurred_photo(pixels)):
+        if not cards and any(_blurred_card(pixels, c) for c in outlines):
             raise ImageBlur("the card is too blurred to read: hold the camera still and focus")
         if not cards and (too_small or _tiny_card_in(pixels)):
             raise IdCardTooSmall(
                 f"the card is under {MIN_CARD_WIDTH_PX} px wide: photograph it closer"
             )
+        if not cards and blurred_photo(pixels):
+            raise ImageBlur("the photo is too blurred to find a card: hold still and focus")
         if not cards:
             raise NoIdCard("no identity card was found in the image")
         return cards
@@ -233,8 +235,12 @@ def _inside(candidate: CardCandidate, card: ReadCard) -> bool:
 
 
 def _blurred_card(pixels: npt.NDArray[np.uint8], candidate: CardCandidate) -> bool:
+    height, width = pixels.shape[:2]
+    quad = candidate.quad
+    inside = bool((quad >= 0).all() and (quad[:, 0] < width).all() and (quad[:, 1] < height).all())
     return (
-        _width_px(candidate) >= MIN_CARD_WIDTH_PX
+        inside  # a card the frame cuts has a hard, false edge and unreadable parts anyway
+        and _width_px(candidate) >= MIN_CARD_WIDTH_PX
         and pale_card_shape(pixels, candidate.quad)
         and unreadably_blurry(pixels, candidate.quad)
     )

@@ -12,6 +12,7 @@ card whose print is only a few pixels tall.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import cv2
 import numpy as np
@@ -27,15 +28,22 @@ MIN_CONTRAST = 40.0
 WIDTH_RAMP = (7.0, 9.0)
 # Past this combined width over the whole card, the text cannot be read at all.
 UNREADABLE_WIDTH = 15.0
-CENTRE_PX = 1600
+TILES = (3, 3)
+TILE_PX = 600
 MAX_PATCH_ASPECT = 4
 
 
 def blurry(evidence: CardEvidence) -> Finding:
-    widths = [
-        width
+    height, width = evidence.photo.shape[:2]
+    inside = [
+        quad
         for quad in evidence.field_quads.values()
-        if (width := edge_width(photo_patch(evidence.photo, evidence.to_photo, quad))) is not None
+        if _within(geometry.map_points(quad, evidence.to_photo), width, height)
+    ]  # a line the frame cuts has a hard, false edge
+    widths = [
+        found
+        for quad in inside
+        if (found := edge_width(photo_patch(evidence.photo, evidence.to_photo, quad))) is not None
     ]
     if not widths:
         return Finding(AlarmKind.BLURRY, 1.0, detail="no text edge with enough contrast")
@@ -45,6 +53,12 @@ def blurry(evidence: CardEvidence) -> Finding:
     score = ramp(combined, *WIDTH_RAMP)
     detail = f"text edges {in_photo:.1f} px wide in the photo, {on_card:.1f} px on the card"
     return Finding(AlarmKind.BLURRY, score, detail=detail)
+
+
+def _within(corners: npt.NDArray[np.floating[Any]], width: int, height: int) -> bool:
+    return bool(
+        (corners >= 0).all() and (corners[:, 0] < width).all() and (corners[:, 1] < height).all()
+    )
 
 
 def unreadably_blurry(photo: npt.NDArray[np.uint8], quad: geometry.Quad) -> bool:
@@ -61,18 +75,31 @@ def unreadably_blurry(photo: npt.NDArray[np.uint8], quad: geometry.Quad) -> bool
 
 def blurred_photo(photo: npt.NDArray[np.uint8]) -> bool:
     """Whether the whole photo is too blurred for any card in it to be read: for
-    FailedOperation.ImageBlur when not even the card's outline could be found."""
+    FailedOperation.ImageBlur when not even the card's outline could be found. Most of it
+    must be soft, not just the middle: a sharp card off-centre beside a soft background is
+    no blurred photo."""
     height, width = photo.shape[:2]
-    # The middle of the frame, where a card is held, at most CENTRE_PX square.
-    half_h, half_w = min(height * 3 // 10, CENTRE_PX // 2), min(width * 3 // 10, CENTRE_PX // 2)
-    centre = photo[
-        height // 2 - half_h : height // 2 + half_h, width // 2 - half_w : width // 2 + half_w
+    gray = np.asarray(cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    rows, cols = TILES
+    widths = [
+        found
+        for r in range(rows)
+        for c in range(cols)
+        if (found := edge_width(_tile(gray, r, c))) is not None
     ]
-    found = edge_width(np.asarray(cv2.cvtColor(centre, cv2.COLOR_BGR2GRAY), dtype=np.uint8))
-    if found is None:
+    if not widths:
         return False  # a plain surface: nothing to tell blur by
     # As for a card, but with the frame's size in thousands of pixels as the scale.
-    return found / math.sqrt(max(height, width) / 1000) >= UNREADABLE_WIDTH
+    return float(np.median(widths)) / math.sqrt(max(height, width) / 1000) >= UNREADABLE_WIDTH
+
+
+def _tile(gray: npt.NDArray[np.uint8], row: int, col: int) -> npt.NDArray[np.uint8]:
+    """Tile (row, col) of the frame's TILES grid, at most TILE_PX square about its centre."""
+    height, width = gray.shape
+    rows, cols = TILES
+    cy, cx = (2 * row + 1) * height // (2 * rows), (2 * col + 1) * width // (2 * cols)
+    half_h, half_w = min(height // (2 * rows), TILE_PX // 2), min(width // (2 * cols), TILE_PX // 2)
+    return gray[cy - half_h : cy + half_h, cx - half_w : cx + half_w]
 
 
 def edge_width(patch: npt.NDArray[np.uint8]) -> float | None:
