@@ -144,37 +144,29 @@ class Recognizer:
             return None
         first = ReadCard(oriented, text.elapsed_ms, parsed, validate_card(parsed), _lines(text))
         fixed = rectify(oriented.quad, text, parsed.side)
-        if fixed.quad is not None and fixed.correction is not None:
-            moved = reorient(pixels, oriented, fixed.quad, fixed.correction)
-            better = self._reread(moved, first, text, fixed.correction)
-            if better is not None:
-                return better
-        return first
-
-    def _reread(
-        self,
-        oriented: OrientedCard,
-        first: ReadCard,
-        text: CardText,
-        correction: npt.NDArray[np.float64],
-    ) -> ReadCard | None:
-        """The card read again on its corrected flattening, or None if that reads worse."""
-        if oriented.slant > MAX_TEXT_SLANT:
-            return None
+        if fixed.quad is None or fixed.correction is None:
+            return first
         if _all_passed(first):
             # Every check passed, so the lines were legible already; only where they sit on
             # the card changes: they are moved rather than detected and recognised again.
-            text = carry_text(text, correction)
-            elapsed_ms = first.read_ms + text.elapsed_ms
+            moved = reorient(pixels, oriented, fixed.quad, fixed.correction)
+            carried = carry_text(text, fixed.correction)
+            second = self._parsed(moved, carried, first.read_ms + carried.elapsed_ms)
         else:
-            # A failed check often means a line was cut or skewed by the first flattening.
-            text = read_text(oriented, self.engine)
-            elapsed_ms = first.read_ms + text.elapsed_ms
+            # A failed check often means a line was cut or skewed by the first flattening:
+            # detect and read again on the corrected one.
+            rectified = CardCandidate(fixed.quad, candidate.score, candidate.touches_border, False)
+            again = orient_card(pixels, rectified, self.engine)
+            reread = read_text(again, self.engine)
+            second = self._parsed(again, reread, first.read_ms + reread.elapsed_ms)
+        return second if second is not None and _passed(second) >= _passed(first) else first
+
+    def _parsed(self, oriented: OrientedCard, text: CardText, read_ms: float) -> ReadCard | None:
+        """The card read on a corrected flattening, or None if it no longer reads as one."""
         parsed = parse_card(text)
-        if parsed.side_score < MIN_SIDE_SCORE:
+        if oriented.slant > MAX_TEXT_SLANT or parsed.side_score < MIN_SIDE_SCORE:
             return None
-        second = ReadCard(oriented, elapsed_ms, parsed, validate_card(parsed), _lines(text))
-        return second if _passed(second) >= _passed(first) else None
+        return ReadCard(oriented, read_ms, parsed, validate_card(parsed), _lines(text))
 
     def _read_by_text(
         self, pixels: npt.NDArray[np.uint8], found: list[ReadCard], detect_side: int
