@@ -40,6 +40,9 @@ GLANCE_ROOM_SHARE = 0.6
 INNER_PART_SHARE = 0.3
 TINY_SEARCH_SIDE = 2160
 MIN_SIDE_SCORE = 2.0
+# A pale, card-shaped, edgeless outline is a card blurred past reading only when it is big:
+# smaller ones are as often pale things in a soft background (photo benchmark, seed 2028).
+BLURRED_CARD_MIN_WIDTH_PX = 500
 
 
 @dataclass(frozen=True)
@@ -232,7 +235,7 @@ def _blurred_card(pixels: npt.NDArray[np.uint8], candidate: CardCandidate) -> bo
     inside = bool((quad >= 0).all() and (quad[:, 0] < width).all() and (quad[:, 1] < height).all())
     return (
         inside  # a card the frame cuts has a hard, false edge and unreadable parts anyway
-        and _width_px(candidate) >= MIN_CARD_WIDTH_PX
+        and _width_px(candidate) >= BLURRED_CARD_MIN_WIDTH_PX
         and pale_card_shape(pixels, candidate.quad)
         and unreadably_blurry(pixels, candidate.quad)
     )

@@ -30,6 +30,7 @@ WIDTH_RAMP = (7.0, 9.0)
 UNREADABLE_WIDTH = 15.0
 TILES = (3, 3)
 TILE_PX = 600
+MIN_TILES_WITH_EDGES = 5
 MAX_PATCH_ASPECT = 4
 
 
@@ -69,7 +70,7 @@ def unreadably_blurry(photo: npt.NDArray[np.uint8], quad: geometry.Quad) -> bool
     corners = (inner * [CARD_WIDTH, CARD_HEIGHT]).astype(np.float32)
     width = edge_width(photo_patch(photo, to_photo, corners))
     if width is None:
-        return True  # no edge with any contrast left on the card
+        return False  # no edge at all: a blank object, not a card blurred past reading
     return math.sqrt(width * width / geometry.photo_scale(quad)) >= UNREADABLE_WIDTH
 
 
@@ -87,8 +88,8 @@ def blurred_photo(photo: npt.NDArray[np.uint8]) -> bool:
         for c in range(cols)
         if (found := edge_width(_tile(gray, r, c))) is not None
     ]
-    if not widths:
-        return False  # a plain surface: nothing to tell blur by
+    if len(widths) < MIN_TILES_WITH_EDGES:
+        return False  # mostly plain surfaces: too little to tell blur by
     # As for a card, but with the frame's size in thousands of pixels as the scale.
     return float(np.median(widths)) / math.sqrt(max(height, width) / 1000) >= UNREADABLE_WIDTH
 
