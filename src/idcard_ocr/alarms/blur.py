@@ -41,6 +41,8 @@ def blurry(evidence: CardEvidence) -> Finding:
         for quad in evidence.field_quads.values()
         if _within(geometry.map_points(quad, evidence.to_photo), width, height)
     ]  # a line the frame cuts has a hard, false edge
+    if not inside:
+        return Finding(AlarmKind.BLURRY, 0.0, detail="no text line inside the frame to measure")
     widths = [
         found
         for quad in inside

@@ -40,18 +40,20 @@ DETECTORS: tuple[Detector, ...] = (
 )
 
 DEFAULT_THRESHOLDS: Mapping[AlarmKind, float] = {
-    AlarmKind.INCOMPLETE_BORDER: 0.5,
+    AlarmKind.INCOMPLETE_BORDER: 0.8,
     AlarmKind.PHOTOCOPY: 0.5,
     AlarmKind.MONOCHROME_COPY: 0.5,
-    AlarmKind.SCREEN: 0.5,
+    AlarmKind.SCREEN: 0.4,
     AlarmKind.PS_ALTERED: 0.5,
-    AlarmKind.OCCLUSION: 0.5,
+    AlarmKind.OCCLUSION: 0.75,
     AlarmKind.REFLECTIVE: 0.5,
-    AlarmKind.BLURRY: 0.5,
+    AlarmKind.BLURRY: 0.75,
     AlarmKind.TEMPORARY_CARD: 0.5,
     AlarmKind.INVALID_VALIDITY: 0.5,
 }
-"""Chosen from the labelled alarm set with bench/alarms.py (see the README)."""
+"""Chosen with the sweep of bench/alarms.py over the labelled alarm set, seeds 23, 31 and 41
+(400 samples each): the score where each code keeps its precision target with the most
+recall, rounded towards fewer false alarms where seeds disagreed (see the README)."""
 
 
 READ_FROM_FIELDS = (AlarmKind.PS_ALTERED, AlarmKind.INVALID_VALIDITY)
