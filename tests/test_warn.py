@@ -33,9 +33,12 @@ def scores_with(
 
 
 def test_a_score_raises_at_its_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    default = warn_stage.DEFAULT_THRESHOLDS[AlarmKind.BLURRY]
+    at_default = [Finding(AlarmKind.BLURRY, default)]
+    assert scores_with(monkeypatch, at_default)[AlarmKind.BLURRY] == (default, True)
     found = [Finding(AlarmKind.BLURRY, 0.55)]
-    assert scores_with(monkeypatch, found)[AlarmKind.BLURRY] == (0.55, True)
-    tighter = {AlarmKind.BLURRY: 0.6}
+    looser, tighter = {AlarmKind.BLURRY: 0.5}, {AlarmKind.BLURRY: 0.6}
+    assert scores_with(monkeypatch, found, looser)[AlarmKind.BLURRY] == (0.55, True)
     assert scores_with(monkeypatch, found, tighter)[AlarmKind.BLURRY] == (0.55, False)
 
 
