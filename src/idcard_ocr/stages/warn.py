@@ -45,7 +45,7 @@ DEFAULT_THRESHOLDS: Mapping[AlarmKind, float] = {
     AlarmKind.MONOCHROME_COPY: 0.5,
     AlarmKind.SCREEN: 0.4,
     AlarmKind.PS_ALTERED: 0.5,
-    AlarmKind.OCCLUSION: 0.75,
+    AlarmKind.OCCLUSION: 0.5,
     AlarmKind.REFLECTIVE: 0.5,
     AlarmKind.BLURRY: 0.75,
     AlarmKind.TEMPORARY_CARD: 0.5,
