@@ -25,6 +25,7 @@ __all__ = [
     "ApiCall",
     "Tc3Credentials",
     "V1Credentials",
+    "json_object",
     "parse_call",
     "read_body",
 ]
@@ -171,13 +172,18 @@ def _body_params(content_type: str, body: bytes) -> tuple[dict[str, object], boo
         return dict(_form(body)), True
     if media_type not in ("application/json", ""):
         raise InvalidParameter(f"Content-Type {media_type} is not supported; send JSON")
+    return json_object(body), False
+
+
+def json_object(body: bytes) -> dict[str, object]:
+    """The request body as a JSON object, or InvalidParameter saying what is wrong."""
     try:
         params = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise InvalidParameter("the request body is not valid JSON") from None
     if not isinstance(params, dict):
         raise InvalidParameter("the request body must be a JSON object")
-    return params, False
+    return params
 
 
 def _form(raw: bytes) -> dict[str, str]:

@@ -10,7 +10,6 @@ says `Cache-Control: no-store`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..errors import InvalidParameter, UnknownParameter, UnsupportedProtocol
 from .actions import ACTIONS, parse_job
 from .endpoint import Endpoint, Outcome, Service
-from .request import read_body
+from .request import json_object, read_body
 
 __all__ = ["SECURITY_HEADERS", "WebRecognize", "is_page_request", "web_routes"]
 
@@ -76,12 +75,7 @@ class WebRecognize(Endpoint):
             request.stream(),
             self._service.settings.max_body_bytes,
         )
-        try:
-            params = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise InvalidParameter("the request body is not valid JSON") from None
-        if not isinstance(params, dict):
-            raise InvalidParameter("the request body must be a JSON object")
+        params = json_object(body)
         unknown = sorted(set(params) - _PAGE_PARAMS)
         if unknown:
             raise UnknownParameter(f"the page sends only ImageBase64 and CardSide, not {unknown}")
