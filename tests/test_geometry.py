@@ -40,3 +40,16 @@ def test_unwarp_undoes_warp() -> None:
 )
 def test_order_quad_starts_top_left(points: list[list[int]], first: list[int]) -> None:
     assert geometry.order_quad(points)[0].tolist() == first
+
+
+@pytest.mark.parametrize(
+    ("points", "slack", "inside"),
+    [
+        ([[0, 0], [99, 49]], 0.0, True),
+        ([[0, 0], [100, 49]], 0.0, False),
+        ([[-1, 10], [50, 10]], 0.0, False),
+        ([[-1, 10], [101, 10]], 2.0, True),
+    ],
+)
+def test_within_frame(points: list[list[int]], slack: float, inside: bool) -> None:
+    assert geometry.within_frame(points, 100, 50, slack) is inside

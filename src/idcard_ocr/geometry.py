@@ -136,6 +136,16 @@ def as_polygon(points: npt.ArrayLike) -> tuple[tuple[float, float], ...]:
     return tuple((round(float(x), 1), round(float(y), 1)) for x, y in np.asarray(points))
 
 
+def within_frame(points: npt.ArrayLike, width: int, height: int, slack: float = 0.0) -> bool:
+    """Whether every point lies inside a width x height frame, give or take `slack` px."""
+    xy = np.asarray(points, dtype=np.float64)
+    return bool(
+        (xy >= -slack).all()
+        and (xy[:, 0] < width + slack).all()
+        and (xy[:, 1] < height + slack).all()
+    )
+
+
 def photo_scale(quad: Quad) -> float:
     """Photo pixels per flattened-card pixel, along the card's width (never zero)."""
     top, _, bottom, _ = side_lengths(quad)

@@ -231,10 +231,9 @@ def _inside(candidate: CardCandidate, card: ReadCard) -> bool:
 
 def _blurred_card(pixels: npt.NDArray[np.uint8], candidate: CardCandidate) -> bool:
     height, width = pixels.shape[:2]
-    quad = candidate.quad
-    inside = bool((quad >= 0).all() and (quad[:, 0] < width).all() and (quad[:, 1] < height).all())
     return (
-        inside  # a card the frame cuts has a hard, false edge and unreadable parts anyway
+        # A card the frame cuts has a hard, false edge and unreadable parts anyway.
+        geometry.within_frame(candidate.quad, width, height)
         and _width_px(candidate) >= BLURRED_CARD_MIN_WIDTH_PX
         and pale_card_shape(pixels, candidate.quad)
         and unreadably_blurry(pixels, candidate.quad)

@@ -12,7 +12,6 @@ card whose print is only a few pixels tall.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import cv2
 import numpy as np
@@ -39,7 +38,7 @@ def blurry(evidence: CardEvidence) -> Finding:
     inside = [
         quad
         for quad in evidence.field_quads.values()
-        if _within(geometry.map_points(quad, evidence.to_photo), width, height)
+        if geometry.within_frame(geometry.map_points(quad, evidence.to_photo), width, height)
     ]  # a line the frame cuts has a hard, false edge
     if not inside:
         return Finding(AlarmKind.BLURRY, 0.0, detail="no text line inside the frame to measure")
@@ -56,12 +55,6 @@ def blurry(evidence: CardEvidence) -> Finding:
     score = ramp(combined, *WIDTH_RAMP)
     detail = f"text edges {in_photo:.1f} px wide in the photo, {on_card:.1f} px on the card"
     return Finding(AlarmKind.BLURRY, score, detail=detail)
-
-
-def _within(corners: npt.NDArray[np.floating[Any]], width: int, height: int) -> bool:
-    return bool(
-        (corners >= 0).all() and (corners[:, 0] < width).all() and (corners[:, 1] < height).all()
-    )
 
 
 def unreadably_blurry(photo: npt.NDArray[np.uint8], quad: geometry.Quad) -> bool:

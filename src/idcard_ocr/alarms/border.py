@@ -48,9 +48,6 @@ def _tight_crop(quad: geometry.Quad, width: int, height: int) -> bool:
     aspect = max(width, height) / min(width, height)
     shaped_like_card = abs(aspect / geometry.CARD_ASPECT - 1) <= CROP_ASPECT_TOLERANCE
     slack = CROP_CORNER_SLACK * max(width, height)  # an outline found from the text is rough
-    corners_inside = bool(
-        (quad >= -slack).all() and (quad[:, 0] <= width + slack).all()
-        and (quad[:, 1] <= height + slack).all()
-    )  # fmt: skip
+    corners_inside = geometry.within_frame(quad, width, height, slack)
     filled = geometry.quad_area(quad) >= CROP_FILL_SHARE * width * height
     return shaped_like_card and corners_inside and filled
