@@ -98,6 +98,16 @@ class CardEvidence:
         return {"emblem": fraction_box(EMBLEM_BOX)}
 
 
+def local_mean_std(
+    gray: npt.NDArray[np.uint8], window: int
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """Mean and standard deviation over a window x window box around each pixel."""
+    values = gray.astype(np.float32)
+    mean = np.asarray(cv2.blur(values, (window, window)), dtype=np.float32)
+    variance = cv2.blur(values * values, (window, window)) - mean * mean
+    return mean, np.asarray(np.sqrt(np.maximum(variance, 0.0)), dtype=np.float32)
+
+
 def full_size(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """A mask of a reduced view (e.g. at COLOUR_SCALE) at the flattened card's size."""
     size = (CARD_WIDTH, CARD_HEIGHT)

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from ..result import AlarmKind
 from .blobs import blob_finding
-from .evidence import CardEvidence, Finding
+from .evidence import CardEvidence, Finding, local_mean_std
 
 MIN_BRIGHTNESS = 246.0  # highlights clip the sensor
 MAX_SATURATION = 45
@@ -40,9 +40,7 @@ def reflective(evidence: CardEvidence) -> Finding:
 
 def highlight_mask(evidence: CardEvidence) -> npt.NDArray[np.uint8]:
     """Pixels that are bright, colourless and smooth, cleaned of specks."""
-    gray = evidence.gray.astype(np.float32)
-    mean = cv2.blur(gray, (5, 5))
-    std = np.sqrt(np.maximum(cv2.blur(gray * gray, (5, 5)) - mean * mean, 0.0))
+    mean, std = local_mean_std(evidence.gray, 5)
     mask = (
         (mean >= MIN_BRIGHTNESS) & (evidence.hsv[..., 1] <= MAX_SATURATION) & (std <= MAX_LOCAL_STD)
     )

@@ -16,16 +16,16 @@ import numpy.typing as npt
 
 from ..result import AlarmKind, CardSide
 from .blobs import blob_finding
-from .evidence import Box, CardEvidence, Finding, full_size, overlaps
+from .evidence import Box, CardEvidence, Finding, full_size, local_mean_std, overlaps
+from .glare import MIN_BRIGHTNESS as GLARE_LEVEL
 
 MIN_CHROMA = 20.0  # a*b* units from the card's median colour
 MAX_DARK_L = 35.0  # L* of a dark object (print is thin, so it does not survive opening)
 MIN_SHADE = 30.0  # grey levels below the ground around it
 MAX_LOCAL_STD = 10.0  # an object's surface is smooth; the guilloche is not
-GLARE_LEVEL = 246  # as the glare detector's
-TEXT_PAD_PX = 10
+TEXT_PAD_PX = 10  # around a read line's box, where blurred print still spreads
 STROKE_PX = 9  # windows of local smoothness: a stroke's width, a character's
-CHARACTER_PX = 41  # around a read line's box, where blurred print still spreads
+CHARACTER_PX = 41
 ENVELOPE_PX = 101
 OPENING_PX = 21  # wider than the card title's bold strokes on the flattened card
 # The located outline can be a few percent off, letting the background in along the card's
@@ -72,7 +72,7 @@ def occluder_mask(evidence: CardEvidence) -> npt.NDArray[np.uint8]:
     shaded = _shaded(evidence)
     # Soft or washed-out print passes for a shadow at the scale of a stroke; on the text
     # lines shading must also be flat at the scale of a character, as a finger is.
-    flat = _local_std(evidence.gray, CHARACTER_PX) <= MAX_LOCAL_STD
+    flat = local_mean_std(evidence.gray, CHARACTER_PX)[1] <= MAX_LOCAL_STD
     for x0, y0, x1, y1 in evidence.field_boxes().values():
         pad = TEXT_PAD_PX
         line = np.s_[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
@@ -109,11 +109,4 @@ def _shaded(evidence: CardEvidence) -> npt.NDArray[np.bool_]:
     reach = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * side + 1, 2 * side + 1))
     glare = cv2.dilate((unprinted_small >= GLARE_LEVEL).astype(np.uint8), reach)
     below = (ground_small - unprinted_small >= MIN_SHADE) & (glare == 0)
-    return np.asarray(full_size(below) & (_local_std(gray, STROKE_PX) <= MAX_LOCAL_STD))
-
-
-def _local_std(gray: npt.NDArray[np.uint8], window: int) -> npt.NDArray[np.float32]:
-    values = gray.astype(np.float32)
-    mean = cv2.blur(values, (window, window))
-    variance = cv2.blur(values * values, (window, window)) - mean * mean
-    return np.asarray(np.sqrt(np.maximum(variance, 0.0)), dtype=np.float32)
+    return np.asarray(full_size(below) & (local_mean_std(gray, STROKE_PX)[1] <= MAX_LOCAL_STD))

@@ -81,10 +81,9 @@ class Warned:
 def warn(evidence: CardEvidence, thresholds: Mapping[AlarmKind, float] | None = None) -> Warned:
     """Every detector's verdict on the card, raised where its score reaches the threshold."""
     limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
-    to_photo = geometry.unwarp_matrix(evidence.quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT)
     with stopwatch() as elapsed:
         findings = _explained_away([detect(evidence) for detect in DETECTORS], limits)
-        alarms = tuple(_alarm(finding, limits, to_photo) for finding in findings)
+        alarms = tuple(_alarm(finding, limits, evidence.to_photo) for finding in findings)
     return Warned(alarms, elapsed[0])
 
 
