@@ -333,7 +333,7 @@ def _evidence(pixels: npt.NDArray[np.uint8], card: ReadCard) -> CardEvidence:
         quad=card.oriented.quad,
         side=card.parsed.side,
         field_quads=quads,
-        field_confidences={n: f.confidence for n, f in card.parsed.fields.items()},
+        field_confidences=card.validated.confidences,
         checks=card.validated.checks,
         lines=card.lines,
     )

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from ..geometry import CARD_HEIGHT, CARD_WIDTH, Quad
 from ..result import AlarmKind
-from .evidence import Box, CardEvidence, Finding, overlaps
+from .evidence import Box, CardEvidence, Finding, overlaps, ramp
 
 Keep = Callable[[npt.NDArray[np.bool_]], bool]
 
@@ -41,8 +41,7 @@ def blob_finding(
     boxes = [_box(stats[i]) for i in blobs]
     places = {**evidence.field_boxes(), **evidence.fixed_boxes()}
     covered = tuple(n for n, place in places.items() if any(overlaps(place, b) for b in boxes))
-    start, full = area_ramp
-    score = float(np.clip((share - start) / (full - start), 0.0, 1.0))
+    score = ramp(share, *area_ramp)
     regions = tuple(_outline(labels == i) for i in blobs)
     detail = f"{len(blobs)} {what} over {share:.1%} of the card"
     return Finding(kind, score, regions, covered, detail)

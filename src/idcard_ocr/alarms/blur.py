@@ -20,7 +20,7 @@ import numpy.typing as npt
 from .. import geometry
 from ..geometry import CARD_HEIGHT, CARD_WIDTH
 from ..result import AlarmKind
-from .evidence import CardEvidence, Finding
+from .evidence import CardEvidence, Finding, ramp
 
 MIN_CONTRAST = 40.0
 # The combined edge width where the score starts and where it is certain.
@@ -133,8 +133,3 @@ def photo_patch(
         y1 = y0 + MAX_PATCH_ASPECT * width
     patch = photo[y0:y1, x0:x1]
     return np.asarray(cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
-
-
-def ramp(value: float, start: float, full: float) -> float:
-    """0 up to `start`, 1 from `full`, linear between: a score from a measurement."""
-    return float(np.clip((value - start) / (full - start), 0.0, 1.0))

@@ -14,8 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..result import AlarmKind
-from .blur import ramp
-from .evidence import COLOUR_SCALE, CardEvidence, Finding, scaled_box
+from .evidence import COLOUR_SCALE, CardEvidence, Finding, ramp, scaled_box
 
 # Each ramp: (value where the score starts, value where it is certain), falling values.
 # 99th-percentile chroma (after the cast is removed): a colourless card.

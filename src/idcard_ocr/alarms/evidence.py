@@ -98,6 +98,11 @@ class CardEvidence:
         return {"emblem": fraction_box(EMBLEM_BOX)}
 
 
+def ramp(value: float, start: float, full: float) -> float:
+    """0 up to `start`, 1 from `full`, linear between: a score from a measurement."""
+    return float(np.clip((value - start) / (full - start), 0.0, 1.0))
+
+
 def local_mean_std(
     gray: npt.NDArray[np.uint8], window: int
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:

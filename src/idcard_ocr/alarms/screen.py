@@ -15,8 +15,7 @@ import numpy.typing as npt
 
 from .. import geometry
 from ..result import AlarmKind
-from .blur import ramp
-from .evidence import CardEvidence, Finding
+from .evidence import CardEvidence, Finding, ramp
 
 WINDOW = 128
 # Window centres on the card, as fractions: ground with little print on both sides.

@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from ..geometry import CARD_WIDTH
 from ..result import AlarmKind
-from .evidence import Box, CardEvidence, Finding, box_quad
+from .evidence import Box, CardEvidence, Finding, box_quad, ramp
 
 Mask = npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float32]
@@ -130,22 +130,18 @@ def print_anomaly(evidence: CardEvidence) -> Finding:
 def _suspects(line: Line, lines: list[Line]) -> list[Suspect]:
     step = abs(line.step - LEVEL_OFFSET.get(line.field, 0.0))
     detail = f"{line.field}: its ground is {step:.0f} grey levels off the card's around it"
-    found = [Suspect(_ramp(step, STEP_RAMP), line.field, line.box, detail)]
+    found = [Suspect(ramp(step, *STEP_RAMP), line.field, line.box, detail)]
     detail = f"{line.field}: straight edges above and below, {line.edge:+.1f} grey levels"
-    found.append(Suspect(_ramp(abs(line.edge), EDGE_RAMP), line.field, line.box, detail))
+    found.append(Suspect(ramp(abs(line.edge), *EDGE_RAMP), line.field, line.box, detail))
     others = [o.stroke for o in lines if o is not line]
     if others:
         ratio = line.stroke / float(np.median(others)) / STROKE_RATIO[line.field]
         typical = float(np.median([o.stroke / STROKE_RATIO[o.field] for o in lines]))
         shift = STROKE_BLUR_SLOPE * max(0.0, typical - SHARP_STROKE)
-        score = _ramp(ratio, (STROKE_RAMP[0] + shift, STROKE_RAMP[1] + shift))
+        score = ramp(ratio, STROKE_RAMP[0] + shift, STROKE_RAMP[1] + shift)
         detail = f"{line.field}: strokes {ratio:.2f}x the card's other print"
         found.append(Suspect(score, line.field, line.box, detail))
     return found
-
-
-def _ramp(value: float, ramp: tuple[float, float]) -> float:
-    return float(np.clip((value - ramp[0]) / (ramp[1] - ramp[0]), 0.0, 1.0))
 
 
 def measure_lines(evidence: CardEvidence) -> list[Line]:
