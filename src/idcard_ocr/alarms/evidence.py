@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -103,14 +103,31 @@ def ramp(value: float, start: float, full: float) -> float:
     return float(np.clip((value - start) / (full - start), 0.0, 1.0))
 
 
+def level_percentiles(levels: npt.NDArray[np.integer], qs: Sequence[float]) -> list[float]:
+    """np.percentile's (linear) answer for non-negative integer levels below 65536, read
+    off their histogram: one counting pass instead of a partition per call, several times
+    faster on a card's or a text line's pixels."""
+    top = int(levels.max()) + 1
+    counts = cv2.calcHist([np.ascontiguousarray(levels, np.uint16)], [0], None, [top], [0, top])
+    ranks = np.cumsum(counts.ravel().astype(np.int64))
+    positions = np.asarray(qs, np.float64) / 100 * (ranks[-1] - 1)
+    below = np.floor(positions)
+    # The level at rank r is the first whose cumulative count exceeds r.
+    low = np.searchsorted(ranks, below, side="right")
+    high = np.searchsorted(ranks, np.minimum(below + 1, ranks[-1] - 1), side="right")
+    return [float(v) for v in low + (high - low) * (positions - below)]
+
+
 def local_mean_std(
     gray: npt.NDArray[np.uint8], window: int
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """Mean and standard deviation over a window x window box around each pixel."""
-    values = gray.astype(np.float32)
-    mean = np.asarray(cv2.blur(values, (window, window)), dtype=np.float32)
-    variance = cv2.blur(values * values, (window, window)) - mean * mean
-    return mean, np.asarray(np.sqrt(np.maximum(variance, 0.0)), dtype=np.float32)
+    # Box sums straight from the 8-bit levels: exact, and several times faster than
+    # blurring a float copy (OpenCV's float box filter does not use its integer fast path).
+    size = (window, window)
+    mean = np.asarray(cv2.boxFilter(gray, cv2.CV_32F, size), dtype=np.float32)
+    variance = cv2.sqrBoxFilter(gray, cv2.CV_32F, size) - mean * mean
+    return mean, np.asarray(cv2.sqrt(np.maximum(variance, 0.0)), dtype=np.float32)
 
 
 def full_size(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
