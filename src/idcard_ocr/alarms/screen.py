@@ -27,43 +27,59 @@ PEAK_RAMP = (2.7, 3.3)  # log-magnitude over the ring's median
 
 
 def screen(evidence: CardEvidence) -> Finding:
-    windows = list(_windows(evidence))
+    windows = _windows(evidence)
     if not windows:
         return Finding(AlarmKind.SCREEN, 0.0, detail="card too small for a spectrum")
-    prominence = float(np.median([peak_prominence(w) for w in windows]))
+    prominence = float(np.median(peak_prominences(windows)))
     detail = f"spectral peak {prominence:.2f} over its ring"
     return Finding(AlarmKind.SCREEN, ramp(prominence, *PEAK_RAMP), detail=detail)
 
 
-def peak_prominence(window: npt.NDArray[np.float32]) -> float:
-    """The strongest isolated peak of the window's spectrum, over its ring's median."""
-    taper = np.outer(np.hanning(WINDOW), np.hanning(WINDOW)).astype(np.float32)
-    detail = window - cv2.GaussianBlur(window, (0, 0), 2.0)
-    spectrum = np.log1p(np.abs(np.fft.fftshift(np.fft.fft2(detail * taper))))
-    return float(np.max((spectrum - _ring_medians(spectrum))[_SEARCH]))
+def peak_prominences(windows: list[npt.NDArray[np.float32]]) -> npt.NDArray[np.float64]:
+    """Each window's strongest isolated peak of its spectrum, over its ring's median."""
+    detail = np.stack([w - cv2.GaussianBlur(w, (0, 0), 2.0) for w in windows]) * _TAPER
+    # A real window's spectrum is symmetric about its centre: half of it (the real FFT's,
+    # all windows in one call) holds every value; each ring's median is its half's.
+    flat = np.log1p(np.abs(np.fft.rfft2(detail))).reshape(len(windows), -1)
+    return np.asarray(np.max(flat[:, _SEARCH] - _ring_medians(flat)[:, _SEARCH_RING], axis=1))
 
 
-def _ring_medians(spectrum: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    flat = spectrum.ravel()
-    medians = np.zeros_like(flat)
-    for ring in _RINGS:
-        medians[ring] = np.median(flat[ring])
-    return medians.reshape(spectrum.shape)
+def _ring_medians(flat: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+    """Each window's median over each ring, from one sort: each ring's values are lifted
+    past those of the rings inside it, so sorting them all sorts each ring in its place."""
+    ordered = np.sort(flat[:, _BY_RING] + _RING_LIFT[_RING[_BY_RING]], axis=1)
+    low, high = _MIDDLES
+    return np.asarray((ordered[:, low] + ordered[:, high]) / 2 - _RING_LIFT, np.float64)
 
 
-def _search_mask() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-    centre = WINDOW // 2
-    ys, xs = np.mgrid[:WINDOW, :WINDOW] - centre
+def _half_spectrum() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Each pixel's ring in the real FFT's layout (0 the innermost, -1 for pixels that do
+    not count), and the pixels searched for a peak: one pixel of each symmetric pair."""
+    ys = np.fft.fftfreq(WINDOW, 1 / WINDOW).astype(np.int64)[:, None]
+    xs = np.arange(WINDOW // 2 + 1)[None, :]
     radii = np.rint(np.hypot(xs, ys)).astype(np.int64)
-    search = (radii >= MIN_RADIUS) & (radii <= MAX_RADIUS) & (ys >= 0)  # half: it is symmetric
+    # The x = 0 column holds both pixels of its pairs: only its upper half counts.
+    ring = np.where((xs > 0) | (ys > 0), radii - MIN_RADIUS, -1)
+    search = (ring >= 0) & (radii <= MAX_RADIUS)
     for along, across in ((xs, ys), (ys, xs)):
         step_off = np.minimum(along % JPEG_STEP, JPEG_STEP - along % JPEG_STEP)
         search &= ~((np.abs(across) <= 1) & (step_off <= 1))
-    return radii, search
+    return ring.ravel(), search.ravel()
 
 
-_RADII, _SEARCH = _search_mask()
-_RINGS = [np.flatnonzero(r == _RADII) for r in range(MIN_RADIUS, MAX_RADIUS + 1)]
+_TAPER = np.outer(np.hanning(WINDOW), np.hanning(WINDOW)).astype(np.float32)
+_RING, _SEARCH_MASK = _half_spectrum()
+_SEARCH = np.flatnonzero(_SEARCH_MASK)
+_SEARCH_RING = _RING[_SEARCH]
+# The rings' pixels, ring by ring, and where each ring's middle two values fall once
+# sorted (np.median's pair, one and the same for an odd count).
+_BY_RING = np.argsort(_RING, kind="stable")
+_BY_RING = _BY_RING[(_RING[_BY_RING] >= 0) & (_RING[_BY_RING] <= MAX_RADIUS - MIN_RADIUS)]
+_RING_SIZES = np.bincount(_RING[_BY_RING])
+_RING_STARTS = np.cumsum(_RING_SIZES) - _RING_SIZES
+_MIDDLES = (_RING_STARTS + (_RING_SIZES - 1) // 2, _RING_STARTS + _RING_SIZES // 2)
+# A log-magnitude stays far below 100 (log1p of 128 * 128 * 255 is 15).
+_RING_LIFT = 100.0 * np.arange(len(_RING_SIZES))
 
 
 def _windows(evidence: CardEvidence) -> list[npt.NDArray[np.float32]]:
@@ -73,17 +89,20 @@ def _windows(evidence: CardEvidence) -> list[npt.NDArray[np.float32]]:
         [(x * geometry.CARD_WIDTH, y * geometry.CARD_HEIGHT) for x, y in CENTRES],
         evidence.to_photo,
     )
-    windows = []
+    windows: list[npt.NDArray[np.float32]] = []
     half = WINDOW // 2
     for cx, cy in np.rint(centres).astype(int):
         if half <= cx <= width - half and half <= cy <= height - half:
             patch = evidence.photo[cy - half : cy + half, cx - half : cx + half]
             if cv2.pointPolygonTest(evidence.quad, (float(cx), float(cy)), True) >= half:
-                windows.append(_grey_and_chroma(patch))
-    return [w for pair in windows for w in pair]
+                windows.extend(_grey_and_chroma(patch))
+    return windows
 
 
-def _grey_and_chroma(patch: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], ...]:
-    channels = patch.astype(np.float32)
-    grey = channels.mean(axis=2, dtype=np.float32)
-    return grey, np.asarray(channels[..., 2] - channels[..., 0], dtype=np.float32)
+def _grey_and_chroma(patch: npt.NDArray[np.uint8]) -> list[npt.NDArray[np.float32]]:
+    """The mean of B, G and R, and R - B, in one pass over the pixels."""
+    both = cv2.transform(patch.astype(np.float32), _GREY_AND_CHROMA)
+    return [np.asarray(channel, np.float32) for channel in cv2.split(both)]
+
+
+_GREY_AND_CHROMA = np.array([[1 / 3, 1 / 3, 1 / 3], [-1, 0, 1]], np.float32)
