@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..result import AlarmKind
-from .evidence import COLOUR_SCALE, CardEvidence, Finding, ramp, scaled_box
+from .evidence import COLOUR_SCALE, CardEvidence, Finding, level_percentiles, ramp, scaled_box
 
 # Each ramp: (value where the score starts, value where it is certain), falling values.
 # 99th-percentile chroma (after the cast is removed): a colourless card.
@@ -46,9 +46,10 @@ def photocopy(evidence: CardEvidence) -> Finding:
 
 def tint_spread(evidence: CardEvidence) -> float:
     """How much the background's mean a*b* varies between cells of the card."""
-    lab = evidence.lab
-    light = float(np.percentile(lab[..., 0], 40))
-    ground = (lab[..., 0] > light).astype(np.float32)  # light pixels: not print
+    lightness, a, b = cv2.split(evidence.lab)
+    levels = lightness.astype(np.uint8)  # whole levels: 8-bit Lab's L
+    light = level_percentiles(levels, (40,))[0]
+    ground = (levels > light).astype(np.float32)  # light pixels: not print
     for box in evidence.fixed_boxes().values():
         x0, y0, x1, y1 = scaled_box(box, COLOUR_SCALE)
         ground[y0:y1, x0:x1] = 0.0  # the portrait or emblem is print, not ground
@@ -56,8 +57,8 @@ def tint_spread(evidence: CardEvidence) -> float:
     kept = share > MIN_CELL_GROUND_SHARE
     if kept.sum() < 4:
         return 0.0
-    a, b = (_cell_means(ground * lab[..., c])[kept] / share[kept] for c in (1, 2))
-    return float(np.hypot(a.std(), b.std()))
+    mean_a, mean_b = (_cell_means(ground * c)[kept] / share[kept] for c in (a, b))
+    return float(np.hypot(mean_a.std(), mean_b.std()))
 
 
 def _cell_means(values: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
