@@ -171,7 +171,8 @@ def measure_lines(evidence: CardEvidence) -> list[Line]:
 def _print_maps(band: Gray) -> tuple[Gray, Mask, Mask]:
     """The band, its print, and its print grown by the blur around it."""
     paper = cv2.blur(cv2.dilate(band, np.ones((PAPER_WINDOW, PAPER_WINDOW), np.uint8)), (15, 15))
-    ink = band.astype(np.int16) < paper.astype(np.int16) - INK_STEP
+    # In 8 bits, without widening: the subtraction saturates at 0 where band is above paper.
+    ink = np.asarray(cv2.subtract(paper, band) > INK_STEP)
     # Antialiasing and blur spread print a couple of px: count those as print, not ground.
     near_ink = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     return band, ink, near_ink
