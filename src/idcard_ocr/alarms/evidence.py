@@ -80,6 +80,9 @@ class CardEvidence:
     def in_photo(self) -> npt.NDArray[np.bool_]:
         """Which flattened-card pixels come from inside the photo (a cut card has others)."""
         height, width = self.photo.shape[:2]
+        if geometry.within_frame(self.quad, width - 1, height - 1):
+            # The card maps into its quad: every pixel samples the photo, none its outside.
+            return np.ones((CARD_HEIGHT, CARD_WIDTH), bool)
         inside = np.full((height, width), 255, np.uint8)
         to_card = geometry.warp_matrix(self.quad, CARD_WIDTH, CARD_HEIGHT)
         flat = cv2.warpPerspective(inside, to_card, (CARD_WIDTH, CARD_HEIGHT))
@@ -129,8 +132,11 @@ def local_mean_std(
     # blurring a float copy (OpenCV's float box filter does not use its integer fast path).
     size = (window, window)
     mean = np.asarray(cv2.boxFilter(gray, cv2.CV_32F, size), dtype=np.float32)
-    variance = cv2.sqrBoxFilter(gray, cv2.CV_32F, size) - mean * mean
-    return mean, np.asarray(cv2.sqrt(np.maximum(variance, 0.0)), dtype=np.float32)
+    variance = np.asarray(cv2.sqrBoxFilter(gray, cv2.CV_32F, size), dtype=np.float32)
+    # In place: every fresh card-sized buffer costs as much in page faults as its filtering.
+    variance -= cv2.multiply(mean, mean)
+    np.maximum(variance, 0.0, out=variance)
+    return mean, np.asarray(cv2.sqrt(variance, dst=variance), dtype=np.float32)
 
 
 def full_size(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
