@@ -1,11 +1,10 @@
-"""The recognizer: decode, locate, orient, read, parse, validate, crop, as one call."""
+"""The recognizer: decode, locate, orient, read, parse, validate, then assemble, as one call."""
 
 from __future__ import annotations
 
 import dataclasses
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -13,20 +12,23 @@ import numpy.typing as npt
 
 from . import geometry
 from .alarms.blur import blurred_photo, unreadably_blurry
-from .alarms.evidence import CardEvidence
+from .assemble import ReadCard, alarms, assemble, choose
 from .engine import OcrEngine, RapidOcrEngine
-from .errors import CardSideMismatch, IdCardTooSmall, ImageBlur, MultiCard, NoIdCard
-from .result import Alarm, AlarmKind, CardSide, Check, FieldReading, IdCardResult
-from .stages.crop import encode_jpeg, portrait_box, portrait_region
+from .errors import IdCardTooSmall, ImageBlur, NoIdCard
+from .result import AlarmKind, CardSide, IdCardResult
 from .stages.decode import decode_image
 from .stages.locate import CardCandidate, locate_cards, looks_like_card, pale_card_shape
-from .stages.locate_text import DETECT_SIDE, FINE_DETECT_SIDE, locate_by_text
+from .stages.locate_text import (
+    COARSE_DETECT_SIDE,
+    DETECT_SIDE,
+    FINE_DETECT_SIDE,
+    locate_by_text,
+)
 from .stages.orient import OrientedCard, orient_card, reorient
-from .stages.parse import ParsedCard, parse_card, union_quad
+from .stages.parse import parse_card
 from .stages.read import CardText, carry_text, read_text
 from .stages.rectify import rectify
-from .stages.validate import ValidatedCard, validate_card, validity_fits_age
-from .stages.warn import warn
+from .stages.validate import validate_card
 
 MIN_CARD_WIDTH_PX = 250
 MAX_CANDIDATES = 4
@@ -36,6 +38,10 @@ GLANCE_MIN_LINES = 3
 # Two cards in one photo are about the same size: a second one needs at least this share of
 # the first one's extent free beside, above or below it (perspective can shrink it a little).
 GLANCE_ROOM_SHARE = 0.6
+# Phone photos are 4:3 or 16:9, well away from the card's 1.585 either way.
+TIGHT_CROP_ASPECT_TOLERANCE = 0.1
+# The area of a second card against the first one's, under differing perspective.
+SECOND_CARD_AREA = (0.4, 2.5)
 # The largest printed part of a card (the portrait) covers about a sixth of it.
 INNER_PART_SHARE = 0.3
 TINY_SEARCH_SIDE = 2160
@@ -43,18 +49,6 @@ MIN_SIDE_SCORE = 2.0
 # A pale, card-shaped, edgeless outline is a card blurred past reading only when it is big:
 # smaller ones are as often pale things in a soft background (photo benchmark, seed 2028).
 BLURRED_CARD_MIN_WIDTH_PX = 500
-
-
-@dataclass(frozen=True)
-class ReadCard:
-    """One card fully through the pipeline."""
-
-    oriented: OrientedCard
-    read_ms: float
-    parsed: ParsedCard
-    validated: ValidatedCard
-    lines: tuple[str, ...]
-    """Every text line read, for printed words that no field holds (临时)."""
 
 
 class Recognizer:
@@ -85,11 +79,11 @@ class Recognizer:
         decoded = decode_image(image)
         located = locate_cards(decoded.pixels)
         cards = self._read_cards(decoded.pixels, located.candidates)
-        chosen = _choose(cards, card_side)
+        chosen = choose(cards, card_side)
         timings = {"decode": decoded.elapsed_ms, "locate": located.elapsed_ms}
-        alarms = _alarms(decoded.pixels, chosen, thresholds, timings)
-        result = _assemble(chosen, card_side, crop_portrait, crop_id_card, timings)
-        return dataclasses.replace(result, alarms=alarms)
+        raised = alarms(decoded.pixels, chosen, thresholds, timings)
+        result = assemble(chosen, card_side, crop_portrait, crop_id_card, timings)
+        return dataclasses.replace(result, alarms=raised)
 
     def _read_cards(
         self, pixels: npt.NDArray[np.uint8], candidates: Sequence[CardCandidate]
@@ -98,43 +92,56 @@ class Recognizer:
         the whole frame, for a tight crop."""
         outlines = [c for c in candidates if not c.whole_frame][:MAX_CANDIDATES]
         cards, too_small = self._read_each(pixels, outlines)
-        if not cards or (len(cards) == 1 and self._text_outside(pixels, cards[0])):
-            more, text_too_small = self._read_by_text(pixels, cards, DETECT_SIDE)
-            cards, too_small = cards + more, too_small or text_too_small
-        if not cards and max(pixels.shape[:2]) > DETECT_SIDE:
-            # Small cards in a big photo: their print is too fine at the first scale.
-            cards, text_too_small = self._read_by_text(pixels, cards, FINE_DETECT_SIDE)
-            too_small = too_small or text_too_small
+        cards, text_too_small = self._read_by_text(pixels, cards)
+        too_small = too_small or text_too_small
         if not cards:
             frames = [c for c in candidates if c.whole_frame]
             cards, frame_too_small = self._read_each(pixels, frames)
             too_small = too_small or frame_too_small
-        if not cards and any(_blurred_card(pixels, c) for c in outlines):
-            raise ImageBlur("the card is too blurred to read: hold the camera still and focus")
-        if not cards and (too_small or _tiny_card_in(pixels)):
-            raise IdCardTooSmall(
-                f"the card is under {MIN_CARD_WIDTH_PX} px wide: photograph it closer"
-            )
-        if not cards and blurred_photo(pixels):
-            raise ImageBlur("the photo is too blurred to find a card: hold still and focus")
         if not cards:
-            raise NoIdCard("no identity card was found in the image")
+            _explain_no_card(pixels, outlines, too_small)
         return cards
 
+    def _read_by_text(
+        self, pixels: npt.NDArray[np.uint8], cards: list[ReadCard]
+    ) -> tuple[list[ReadCard], bool]:
+        """`cards` and those located by their text lines, coarse scale first: while none was
+        read, or one was and the glance sees text beside it."""
+        too_small = False
+        looking = not cards or (len(cards) == 1 and self._text_outside(pixels, cards[0]))
+        height, width = pixels.shape[:2]
+        # A frame shaped like a card is likely a tight crop: at the coarse scale its text
+        # places the card too loosely for want of a border to snap to.
+        coarse = () if _card_shaped(width, height) else (COARSE_DETECT_SIDE,)
+        for side in (*coarse, DETECT_SIDE, FINE_DETECT_SIDE):
+            # The finest scale is for small cards in a big photo, when nothing else read.
+            fine = side == FINE_DETECT_SIDE
+            if not looking or (fine and (cards or max(height, width) <= DETECT_SIDE)):
+                break
+            more, small = self._read_each(pixels, self._text_candidates(pixels, cards, side))
+            cards, too_small = cards + more, too_small or small
+            looking = not cards or (
+                len(cards) == 1 and (not more or self._text_outside(pixels, cards[0]))
+            )
+        return cards, too_small
+
     def _text_outside(self, pixels: npt.NDArray[np.uint8], card: ReadCard) -> bool:
-        """Whether a quick look finds lines of text away from the card already read: a second
-        card that no outline showed."""
-        if not _room_beside(card.oriented.quad, pixels.shape[:2]):
-            return False
+        """Whether a quick look finds lines of text beside the card already read: a second
+        card that no outline showed. Only the free strips of the frame are looked at."""
         scale = min(1.0, GLANCE_SIDE / max(pixels.shape[:2]))
-        small = np.asarray(cv2.resize(pixels, None, fx=scale, fy=scale), dtype=np.uint8)
-        card_quad = geometry.expand_quad(geometry.scale_quad(card.oriented.quad, scale), 0.05)
-        outside = [
-            box
-            for box in self.engine.detect(small, GLANCE_SIDE)
-            if cv2.pointPolygonTest(card_quad, tuple(map(float, box.quad.mean(axis=0))), False) < 0
-        ]
-        return len(outside) >= GLANCE_MIN_LINES
+        card_quad = geometry.expand_quad(card.oriented.quad, 0.05)
+        for x0, y0, x1, y1 in _free_strips(card.oriented.quad, pixels.shape[:2]):
+            strip = cv2.resize(pixels[y0:y1, x0:x1], None, fx=scale, fy=scale)
+            boxes = self.engine.detect(np.asarray(strip, dtype=np.uint8), max(strip.shape[:2]))
+            centres = [box.quad.mean(axis=0) / scale + (x0, y0) for box in boxes]
+            outside = [
+                c
+                for c in centres
+                if cv2.pointPolygonTest(card_quad, tuple(map(float, c)), False) < 0
+            ]
+            if len(outside) >= GLANCE_MIN_LINES:
+                return True
+        return False
 
     def _read_one(self, pixels: npt.NDArray[np.uint8], candidate: CardCandidate) -> ReadCard | None:
         """The card in this outline, or None if it does not read as one card side."""
@@ -171,16 +178,15 @@ class Recognizer:
             return None
         return ReadCard(oriented, read_ms, parsed, validate_card(parsed), _lines(text))
 
-    def _read_by_text(
+    def _text_candidates(
         self, pixels: npt.NDArray[np.uint8], found: list[ReadCard], detect_side: int
-    ) -> tuple[list[ReadCard], bool]:
+    ) -> list[CardCandidate]:
         """Cards located by their text lines, other than those already read."""
-        by_text = [
+        return [
             c
             for c in locate_by_text(pixels, self.engine, detect_side)
             if all(geometry.overlap_of_smaller(c.quad, r.oriented.quad) < 0.5 for r in found)
-        ]
-        return self._read_each(pixels, by_text[:MAX_CANDIDATES])
+        ][:MAX_CANDIDATES]
 
     def _read_each(
         self, pixels: npt.NDArray[np.uint8], candidates: Sequence[CardCandidate]
@@ -190,6 +196,8 @@ class Recognizer:
         too_small = False
         for candidate in candidates:
             if any(_inside(candidate, card) for card in cards):
+                continue
+            if cards and not _similar_size(candidate, cards[0]):
                 continue
             if _width_px(candidate) < MIN_CARD_WIDTH_PX:
                 too_small = too_small or looks_like_card(pixels, candidate.quad)
@@ -212,12 +220,20 @@ def _all_passed(card: ReadCard) -> bool:
     return all(check.passed for check in card.validated.checks)
 
 
-def _room_beside(quad: geometry.Quad, shape: tuple[int, ...]) -> bool:
-    """Whether the frame leaves room for another card of this one's size next to it."""
+def _free_strips(quad: geometry.Quad, shape: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
+    """The strips of the frame beside, above or below the card (x0, y0, x1, y1) with room
+    for another card of its size."""
     height, width = shape[:2]
-    (x0, y0), (x1, y1) = quad.min(axis=0), quad.max(axis=0)
-    free_x, free_y = max(x0, width - x1), max(y0, height - y1)
-    return bool(free_x >= GLANCE_ROOM_SHARE * (x1 - x0) or free_y >= GLANCE_ROOM_SHARE * (y1 - y0))
+    (x0, y0), (x1, y1) = np.clip(quad.min(axis=0), 0, None), quad.max(axis=0)
+    x0, y0, x1, y1 = int(x0), int(y0), min(int(x1) + 1, width), min(int(y1) + 1, height)
+    room_x, room_y = GLANCE_ROOM_SHARE * (x1 - x0), GLANCE_ROOM_SHARE * (y1 - y0)
+    strips = [
+        ((0, 0, x0, height), x0 >= room_x),
+        ((x1, 0, width, height), width - x1 >= room_x),
+        ((0, 0, width, y0), y0 >= room_y),
+        ((0, y1, width, height), height - y1 >= room_y),
+    ]
+    return [strip for strip, roomy in strips if roomy]
 
 
 def _inside(candidate: CardCandidate, card: ReadCard) -> bool:
@@ -227,6 +243,32 @@ def _inside(candidate: CardCandidate, card: ReadCard) -> bool:
     return area < INNER_PART_SHARE * geometry.quad_area(card.oriented.quad) and (
         geometry.overlap_of_smaller(candidate.quad, card.oriented.quad) > 0.8
     )
+
+
+def _explain_no_card(
+    pixels: npt.NDArray[np.uint8], outlines: Sequence[CardCandidate], too_small: bool
+) -> None:
+    """Raise the error that says best why no card was read."""
+    if any(_blurred_card(pixels, c) for c in outlines):
+        raise ImageBlur("the card is too blurred to read: hold the camera still and focus")
+    if too_small or _tiny_card_in(pixels):
+        raise IdCardTooSmall(f"the card is under {MIN_CARD_WIDTH_PX} px wide: photograph it closer")
+    if blurred_photo(pixels):
+        raise ImageBlur("the photo is too blurred to find a card: hold still and focus")
+    raise NoIdCard("no identity card was found in the image")
+
+
+def _card_shaped(width: int, height: int) -> bool:
+    aspect = max(width, height) / min(width, height)
+    return abs(aspect / geometry.CARD_ASPECT - 1) <= TIGHT_CROP_ASPECT_TOLERANCE
+
+
+def _similar_size(candidate: CardCandidate, card: ReadCard) -> bool:
+    """Whether the outline could be a second card beside one already read: two cards in one
+    photo are one size, give or take perspective; smaller outlines around it are a phone, a
+    spoon or a coin, and not worth a detection pass each."""
+    ratio = geometry.quad_area(candidate.quad) / geometry.quad_area(card.oriented.quad)
+    return SECOND_CARD_AREA[0] <= ratio <= SECOND_CARD_AREA[1]
 
 
 def _blurred_card(pixels: npt.NDArray[np.uint8], candidate: CardCandidate) -> bool:
@@ -252,127 +294,3 @@ def _tiny_card_in(pixels: npt.NDArray[np.uint8]) -> bool:
 
 def _width_px(candidate: CardCandidate) -> float:
     return float(max(geometry.side_lengths(candidate.quad)))
-
-
-def _choose(cards: list[ReadCard], card_side: CardSide | None) -> list[ReadCard]:
-    """At most one card per side; the requested side must be among them."""
-    by_side: dict[CardSide, list[ReadCard]] = {}
-    for card in cards:
-        by_side.setdefault(card.parsed.side, []).append(card)
-    for side, same in by_side.items():
-        if len(same) > 1:
-            raise MultiCard(f"the image shows {len(same)} cards of the {side.value} side")
-    if card_side is not None and card_side not in by_side:
-        shown = next(iter(by_side)).value
-        raise CardSideMismatch(f"CardSide is {card_side.value} but the card shows its {shown}")
-    order = [CardSide.FRONT, CardSide.BACK]
-    return [by_side[side][0] for side in order if side in by_side]
-
-
-def _assemble(
-    cards: list[ReadCard],
-    card_side: CardSide | None,
-    crop_portrait: bool,
-    crop_id_card: bool,
-    timings: dict[str, float],
-) -> IdCardResult:
-    texts: dict[str, str] = {}
-    fields: dict[str, FieldReading] = {}
-    for card in cards:
-        texts.update(card.validated.texts)
-        fields.update(_field_readings(card))
-        _add_timings(timings, card)
-    front = next((c for c in cards if c.parsed.side is CardSide.FRONT), None)
-    shown = next((c for c in cards if c.parsed.side is card_side), front or cards[0])
-    return IdCardResult(
-        name=texts.get("name", ""),
-        sex=texts.get("sex", ""),
-        nation=texts.get("nation", ""),
-        birth=texts.get("birth", ""),
-        address=texts.get("address", ""),
-        id_num=texts.get("id_num", ""),
-        authority=texts.get("authority", ""),
-        valid_date=texts.get("valid_date", ""),
-        portrait_jpeg=encode_jpeg(portrait_region(front.oriented.image))
-        if crop_portrait and front
-        else b"",
-        card_jpeg=encode_jpeg(shown.oriented.image) if crop_id_card else b"",
-        sides=tuple(c.parsed.side for c in cards),
-        fields=fields,
-        checks=_checks(cards),
-        card_polygons=tuple(geometry.as_polygon(c.oriented.quad) for c in cards),
-        portrait_polygon=_portrait_polygon(front) if front else (),
-        rotations=tuple(round(c.oriented.rotation) % 360 for c in cards),
-        timings_ms=timings,
-    )
-
-
-def _alarms(
-    pixels: npt.NDArray[np.uint8],
-    cards: list[ReadCard],
-    thresholds: Mapping[AlarmKind, float] | None,
-    timings: dict[str, float],
-) -> tuple[Alarm, ...]:
-    alarms: list[Alarm] = []
-    for card in cards:
-        warned = warn(_evidence(pixels, card), thresholds)
-        alarms.extend(warned.alarms)
-        timings["warn"] = timings.get("warn", 0.0) + warned.elapsed_ms
-    return tuple(alarms)
-
-
-def _evidence(pixels: npt.NDArray[np.uint8], card: ReadCard) -> CardEvidence:
-    quads = {
-        name: quad
-        for name, raw in card.parsed.fields.items()
-        if (quad := union_quad(raw.quads)) is not None
-    }
-    return CardEvidence(
-        photo=pixels,
-        card=card.oriented.image,
-        quad=card.oriented.quad,
-        side=card.parsed.side,
-        field_quads=quads,
-        field_confidences=card.validated.confidences,
-        checks=card.validated.checks,
-        lines=card.lines,
-    )
-
-
-def _to_image(card: ReadCard) -> npt.NDArray[np.float64]:
-    """The homography from the flattened card back to the original image."""
-    return geometry.unwarp_matrix(card.oriented.quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT)
-
-
-def _portrait_polygon(front: ReadCard) -> tuple[tuple[float, float], ...]:
-    x0, y0, x1, y1 = portrait_box()
-    corners = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
-    return geometry.as_polygon(geometry.map_points(corners, _to_image(front)))
-
-
-def _checks(cards: list[ReadCard]) -> tuple[Check, ...]:
-    checks = [check for card in cards for check in card.validated.checks]
-    if len(cards) == 2:  # a front and a back, in that order
-        checks.append(validity_fits_age(cards[0].validated, cards[1].validated))
-    return tuple(checks)
-
-
-def _field_readings(card: ReadCard) -> dict[str, FieldReading]:
-    to_image = _to_image(card)
-    readings = {}
-    for name, text in card.validated.texts.items():
-        raw = card.parsed.fields[name]
-        box = union_quad(raw.quads)
-        polygon = geometry.as_polygon(geometry.map_points(box, to_image)) if box is not None else ()
-        readings[name] = FieldReading(text, raw.confidence, polygon)
-    return readings
-
-
-def _add_timings(timings: dict[str, float], card: ReadCard) -> None:
-    for stage, ms in (
-        ("orient", card.oriented.elapsed_ms),
-        ("read", card.read_ms),
-        ("parse", card.parsed.elapsed_ms),
-        ("validate", card.validated.elapsed_ms),
-    ):
-        timings[stage] = timings.get(stage, 0.0) + ms

@@ -27,6 +27,10 @@ MIN_AREA_FRACTION = 0.003
 # A card seen at up to ~30 degrees of tilt still has an aspect within these bounds.
 MIN_ASPECT, MAX_ASPECT = 1.15, 2.2
 MIN_FILL = 0.88
+MAX_SIDE_RATIO = 1.6
+# Refined corners move at most a tenth of a side (`_refine_corners`): bounds loosened by a
+# fifth cannot turn away a shape that would pass once refined.
+ROUGH_SLACK = 0.2
 MIN_EDGE_SUPPORT = 0.6
 TINY_ASPECT = (1.1, 1.9)
 PALE_MIN_VALUE, PALE_MAX_SATURATION = 170, 60
@@ -180,8 +184,12 @@ def _card_shapes(mask: npt.NDArray[Any]) -> list[tuple[Quad, float]]:
     for contour in contours:
         if cv2.contourArea(contour) < min_area:
             continue
-        quad = _fit_quad(contour)
-        if quad is None or _hugs_frame(quad, mask.shape[:2]):
+        rough = _rough_quad(contour)
+        # Refining costs four line fits: only shapes roughly like a card are worth them.
+        if rough is None or _card_likeness(rough, contour, ROUGH_SLACK) == 0:
+            continue
+        quad = _refine_corners(rough, contour)
+        if _hugs_frame(quad, mask.shape[:2]):
             continue
         score = _card_likeness(quad, contour)
         if score > 0:
@@ -189,13 +197,13 @@ def _card_shapes(mask: npt.NDArray[Any]) -> list[tuple[Quad, float]]:
     return shapes
 
 
-def _fit_quad(contour: npt.NDArray[Any]) -> Quad | None:
+def _rough_quad(contour: npt.NDArray[Any]) -> Quad | None:
     hull = cv2.convexHull(contour)
     perimeter = cv2.arcLength(hull, True)
     for epsilon in (0.02, 0.03, 0.045, 0.06):
         approx = cv2.approxPolyDP(hull, epsilon * perimeter, True)
         if len(approx) == 4:
-            return _refine_corners(geometry.order_quad(approx), contour)
+            return geometry.order_quad(approx)
     return None
 
 
@@ -243,21 +251,25 @@ def _hugs_frame(quad: Quad, shape: tuple[int, ...]) -> bool:
     return bool(np.all(np.linalg.norm(quad - frame, axis=1) < 0.04 * max(width, height)))
 
 
-def _card_likeness(quad: Quad, contour: npt.NDArray[Any]) -> float:
-    """0 for shapes that cannot be a card; higher for fuller, better-proportioned ones."""
+def _card_likeness(quad: Quad, contour: npt.NDArray[Any], slack: float = 0.0) -> float:
+    """0 for shapes that cannot be a card; higher for fuller, better-proportioned ones.
+    `slack` loosens every bound by that share, for corners not yet refined."""
     area = geometry.quad_area(quad)
     if area <= 0 or not cv2.isContourConvex(quad.astype(np.float32)):
         return 0.0
     fill = cv2.contourArea(contour) / area
     aspect = geometry.quad_aspect(quad)
     aspect = max(aspect, 1 / aspect)
-    if fill < MIN_FILL or not MIN_ASPECT <= aspect <= MAX_ASPECT:
+    if fill < MIN_FILL * (1 - slack):
+        return 0.0
+    if not MIN_ASPECT * (1 - slack) <= aspect <= MAX_ASPECT * (1 + slack):
         return 0.0
     lengths = geometry.side_lengths(quad)
     # Opposite sides of a card under moderate perspective stay within a factor of ~1.6.
-    if max(lengths[0], lengths[2]) > 1.6 * min(lengths[0], lengths[2]):
+    most = MAX_SIDE_RATIO * (1 + slack)
+    if max(lengths[0], lengths[2]) > most * min(lengths[0], lengths[2]):
         return 0.0
-    if max(lengths[1], lengths[3]) > 1.6 * min(lengths[1], lengths[3]):
+    if max(lengths[1], lengths[3]) > most * min(lengths[1], lengths[3]):
         return 0.0
     aspect_fit = 1.0 - min(abs(np.log(aspect / geometry.CARD_ASPECT)), 1.0)
     return float(min(fill, 1.0) * aspect_fit * np.sqrt(area))
