@@ -51,10 +51,6 @@ class CardEvidence:
         return np.asarray(cv2.cvtColor(self.card, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
 
     @cached_property
-    def hsv(self) -> npt.NDArray[np.uint8]:
-        return np.asarray(cv2.cvtColor(self.card, cv2.COLOR_BGR2HSV), dtype=np.uint8)
-
-    @cached_property
     def lab(self) -> npt.NDArray[np.float32]:
         """CIE L*a*b* with a* and b* centred on 0 (OpenCV's 8-bit Lab offsets them by 128),
         at COLOUR_SCALE: a quarter of the pixels cost a quarter."""
