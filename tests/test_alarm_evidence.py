@@ -6,7 +6,12 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from idcard_ocr.alarms.evidence import CardEvidence, level_percentiles, local_mean_std
+from idcard_ocr.alarms.evidence import (
+    CardEvidence,
+    level_percentiles,
+    local_mean_std,
+    locally_smooth,
+)
 from idcard_ocr.geometry import CARD_HEIGHT, CARD_WIDTH
 from idcard_ocr.result import CardSide
 
@@ -33,6 +38,16 @@ def test_local_mean_std_is_the_boxes(window: int) -> None:
     expected_mean, expected_std = _box_mean_std(gray, window)
     assert np.abs(mean - expected_mean).max() < 1e-3
     assert np.abs(std - expected_std).max() < 1e-2
+
+
+@pytest.mark.parametrize("window", [9, 41])
+def test_locally_smooth_is_a_low_std(window: int) -> None:
+    # Noise growing from left to right: smooth on one side of the card, rough on the other.
+    rng = np.random.default_rng(window)
+    gray = (100 + rng.standard_normal((120, 160)) * np.linspace(0, 30, 160)).astype(np.uint8)
+    expected = local_mean_std(gray, window)[1] <= 10.0
+    assert expected.any() and not expected.all()
+    assert np.array_equal(locally_smooth(gray, window, 10.0), expected)
 
 
 def test_local_mean_std_of_flat_ground_is_zero() -> None:

@@ -124,15 +124,32 @@ def local_mean_std(
     gray: npt.NDArray[np.uint8], window: int
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """Mean and standard deviation over a window x window box around each pixel."""
-    # Box sums straight from the 8-bit levels: exact, and several times faster than
-    # blurring a float copy (OpenCV's float box filter does not use its integer fast path).
-    size = (window, window)
-    mean = np.asarray(cv2.boxFilter(gray, cv2.CV_32F, size), dtype=np.float32)
-    variance = np.asarray(cv2.sqrBoxFilter(gray, cv2.CV_32F, size), dtype=np.float32)
+    mean, variance = _box_moments(gray, window)
     # In place: every fresh card-sized buffer costs as much in page faults as its filtering.
     variance -= cv2.multiply(mean, mean)
     np.maximum(variance, 0.0, out=variance)
     return mean, np.asarray(cv2.sqrt(variance, dst=variance), dtype=np.float32)
+
+
+def locally_smooth(
+    gray: npt.NDArray[np.uint8], window: int, max_std: float
+) -> npt.NDArray[np.bool_]:
+    """Where the standard deviation over a window x window box is at most `max_std`: what
+    `local_mean_std` tells, with one card-sized buffer fewer and no square root."""
+    mean, variance = _box_moments(gray, window)
+    variance -= cv2.multiply(mean, mean, dst=mean)
+    return np.asarray(variance <= max_std * max_std)
+
+
+def _box_moments(
+    gray: npt.NDArray[np.uint8], window: int
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """The mean and the mean square over each window x window box."""
+    # Box sums straight from the 8-bit levels: exact, and about twice as fast as blurring
+    # a float copy (no conversion pass, integer running sums).
+    size = (window, window)
+    mean = np.asarray(cv2.boxFilter(gray, cv2.CV_32F, size), dtype=np.float32)
+    return mean, np.asarray(cv2.sqrBoxFilter(gray, cv2.CV_32F, size), dtype=np.float32)
 
 
 def full_size(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
