@@ -17,7 +17,13 @@ from .engine import OcrEngine, RapidOcrEngine
 from .errors import IdCardTooSmall, ImageBlur, NoIdCard
 from .result import AlarmKind, CardSide, IdCardResult
 from .stages.decode import decode_image
-from .stages.locate import CardCandidate, locate_cards, looks_like_card, pale_card_shape
+from .stages.locate import (
+    CardCandidate,
+    locate_cards,
+    looks_like_card,
+    pale_card_shape,
+    pale_share,
+)
 from .stages.locate_text import (
     COARSE_DETECT_SIDE,
     DETECT_SIDE,
@@ -38,6 +44,9 @@ GLANCE_MIN_LINES = 3
 # Two cards in one photo are about the same size: a second one needs at least this share of
 # the first one's extent free beside, above or below it (perspective can shrink it a little).
 GLANCE_ROOM_SHARE = 0.6
+# A second card shows at least this much pale face, as a share of the first card's area
+# (0.4 of its size, of which 0.6 is pale: `SECOND_CARD_AREA`, `pale_card_shape`).
+GLANCE_MIN_PALE_AREA = 0.2
 # Phone photos are 4:3 or 16:9, well away from the card's 1.585 either way.
 TIGHT_CROP_ASPECT_TOLERANCE = 0.1
 # The area of a second card against the first one's, under differing perspective.
@@ -130,8 +139,11 @@ class Recognizer:
         card that no outline showed. Only the free strips of the frame are looked at."""
         scale = min(1.0, GLANCE_SIDE / max(pixels.shape[:2]))
         card_quad = geometry.expand_quad(card.oriented.quad, 0.05)
+        least_pale = GLANCE_MIN_PALE_AREA * geometry.quad_area(card.oriented.quad) * scale**2
         for x0, y0, x1, y1 in _free_strips(card.oriented.quad, pixels.shape[:2]):
             strip = cv2.resize(pixels[y0:y1, x0:x1], None, fx=scale, fy=scale)
+            if pale_share(strip) * strip.shape[0] * strip.shape[1] < least_pale:
+                continue  # no room for a card's pale face: grass, wood, a dark desk
             boxes = self.engine.detect(np.asarray(strip, dtype=np.uint8), max(strip.shape[:2]))
             centres = [box.quad.mean(axis=0) / scale + (x0, y0) for box in boxes]
             outside = [

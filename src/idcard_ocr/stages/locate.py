@@ -87,9 +87,13 @@ def pale_card_shape(image: npt.NDArray[Any], quad: Quad) -> bool:
     aspect = geometry.quad_aspect(quad)
     if not TINY_ASPECT[0] <= max(aspect, 1 / aspect) <= TINY_ASPECT[1]:
         return False
-    hsv = cv2.cvtColor(geometry.warp_quad(image, quad, 160, 101), cv2.COLOR_BGR2HSV)
-    pale = (hsv[:, :, 2] > 110) & (hsv[:, :, 1] < 70)
-    return bool(pale.mean() > 0.6)
+    return pale_share(geometry.warp_quad(image, quad, 160, 101)) > 0.6
+
+
+def pale_share(image: npt.NDArray[Any]) -> float:
+    """The share of the image that is light and greyish, as most of a card is."""
+    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
+    return float(np.mean((hsv[:, :, 2] > 110) & (hsv[:, :, 1] < 70)))
 
 
 def _outline_masks(small: npt.NDArray[Any]) -> list[npt.NDArray[Any]]:
