@@ -47,8 +47,9 @@ GLANCE_ROOM_SHARE = 0.6
 # A second card shows at least this much pale face, as a share of the first card's area
 # (0.4 of its size, of which 0.6 is pale: `SECOND_CARD_AREA`, `pale_card_shape`).
 GLANCE_MIN_PALE_AREA = 0.2
-# Phone photos are 4:3 or 16:9, well away from the card's 1.585 either way.
-TIGHT_CROP_ASPECT_TOLERANCE = 0.1
+# Phone photos are 4:3 or 16:9 and cameras' 3:2, all away from the card's 1.585.
+TIGHT_CROP_ASPECT_TOLERANCE = 0.03
+COARSE_FRAME_SLACK = 0.02
 # The area of a second card against the first one's, under differing perspective.
 SECOND_CARD_AREA = (0.4, 2.5)
 # The largest printed part of a card (the portrait) covers about a sixth of it.
@@ -128,6 +129,13 @@ class Recognizer:
             if not looking or (fine and (cards or max(height, width) <= DETECT_SIDE)):
                 break
             more, small = self._read_each(pixels, self._text_candidates(pixels, cards, side))
+            if side == COARSE_DETECT_SIDE:
+                # An outline past the frame is as often a loose guess as a cut card: the
+                # finer scale decides.
+                slack = COARSE_FRAME_SLACK * max(height, width)
+                more = [
+                    c for c in more if geometry.within_frame(c.oriented.quad, width, height, slack)
+                ]
             cards, too_small = cards + more, too_small or small
             looking = not cards or (
                 len(cards) == 1 and (not more or self._text_outside(pixels, cards[0]))
