@@ -11,14 +11,17 @@ from __future__ import annotations
 import random
 from functools import cache
 
+import cv2
 import numpy as np
 import pytest
 
 from idcard_ocr import Recognizer
 from idcard_ocr.alarms.document import invalid_validity, temporary_card
-from idcard_ocr.alarms.evidence import CardEvidence
+from idcard_ocr.alarms.evidence import CardEvidence, fraction_box
+from idcard_ocr.alarms.occlusion import occlusion
 from idcard_ocr.errors import ImageBlur
 from idcard_ocr.geometry import CARD_HEIGHT, CARD_WIDTH
+from idcard_ocr.layout import side_layout
 from idcard_ocr.result import Alarm, AlarmKind, CardSide, Check, IdCardResult
 from idcard_synth.alarms import AlarmSample, make_alarm_sample
 
@@ -129,3 +132,36 @@ def test_an_invalid_validity_needs_a_clearly_read_date(confidence: float, expect
     finding = invalid_validity(evidence)
     assert finding.score == expected
     assert finding.fields == (("valid_date",) if expected else ())
+
+
+def portrait_card(shift: tuple[int, int] = (0, 0), coin: bool = False) -> CardEvidence:
+    """A plain light card whose portrait, a head and shoulders on the card's ground, is
+    printed `shift` px off the layout's box (an outline a little off), with or without a
+    grey coin beside the head, inside the box."""
+    card = np.full((CARD_HEIGHT, CARD_WIDTH, 3), 225, np.uint8)
+    x0, y0, x1, y1 = fraction_box(side_layout(CardSide.FRONT).portrait_box)
+    x0, y0, x1, y1 = x0 + shift[0], y0 + shift[1], x1 + shift[0], y1 + shift[1]
+    width, height = x1 - x0, y1 - y0
+    centre = (x0 + width // 2, y0 + round(0.34 * height))
+    axes = (round(0.31 * width), round(0.3 * height))
+    cv2.ellipse(card, centre, axes, 0, 0, 360, (110, 150, 205), -1)  # skin
+    card[y0 + round(0.6 * height) : y1, x0:x1] = (40, 100, 220)  # an orange suit
+    if coin:
+        cv2.circle(card, (x1 - 15, y0 + round(0.3 * height)), 60, (150, 150, 150), -1)
+    quad = np.array([[0, 0], [CARD_WIDTH, 0], [CARD_WIDTH, CARD_HEIGHT], [0, CARD_HEIGHT]])
+    return CardEvidence(card, card, quad.astype(np.float32), CardSide.FRONT)
+
+
+@pytest.mark.parametrize("shift", [(0, 0), (30, -20), (-25, 25)])
+def test_a_portrait_is_no_object_where_it_is_printed(shift: tuple[int, int]) -> None:
+    """The head and shoulders are found where the flattening put them, so their colour
+    does not pass for an object when the outline is a little off."""
+    assert occlusion(portrait_card(shift)).score == 0.0
+
+
+@pytest.mark.parametrize("shift", [(0, 0), (20, 10)])
+def test_an_object_inside_the_portrait_box_is_seen(shift: tuple[int, int]) -> None:
+    """A coin over the plain ground beside the head, wholly inside the portrait's box."""
+    found = occlusion(portrait_card(shift, coin=True))
+    assert found.score >= 0.5
+    assert "portrait" in found.fields
