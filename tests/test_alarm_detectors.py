@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from idcard_ocr import Recognizer
+from idcard_ocr.alarms.border import incomplete_border
 from idcard_ocr.alarms.document import invalid_validity, temporary_card
 from idcard_ocr.alarms.evidence import CardEvidence, fraction_box
 from idcard_ocr.alarms.occlusion import occlusion
@@ -165,3 +166,31 @@ def test_an_object_inside_the_portrait_box_is_seen(shift: tuple[int, int]) -> No
     found = occlusion(portrait_card(shift, coin=True))
     assert found.score >= 0.5
     assert "portrait" in found.fields
+
+
+def labelled_front(labels_at: float) -> CardEvidence:
+    """A front whose outline runs along the frame's right edge, with its labels read where
+    a card `labels_at` times the outline's size would print them (over 1: the outline is
+    the part of the card inside the frame, flattened to a whole card)."""
+    photo = np.full((800, 1200, 3), 120, np.uint8)
+    quad = np.array([[100, 100], [1199, 100], [1199, 793], [100, 793]], np.float32)
+    layout = side_layout(CardSide.FRONT)
+    field_quads = {}
+    for name in ("name", "sex", "birth", "id_num"):
+        left, _, y = layout.anchors[layout.labels[name][0]]
+        x, y = left * CARD_WIDTH * labels_at, y * CARD_HEIGHT * labels_at
+        field_quads[name] = np.array(
+            [[x, y - 10], [x + 200, y - 10], [x + 200, y + 10], [x, y + 10]], np.float32
+        )
+    card = np.full((CARD_HEIGHT, CARD_WIDTH, 3), 225, np.uint8)
+    return CardEvidence(photo, card, quad, CardSide.FRONT, field_quads=field_quads)
+
+
+def test_a_card_the_frame_cuts_is_incomplete() -> None:
+    assert incomplete_border(labelled_front(1 / 0.85)).score == 1.0
+
+
+def test_an_outline_past_the_card_is_no_cut() -> None:
+    """An outline snapped to the frame's edge past the card (an object reaching past it):
+    the labels place the card's edge well inside the frame."""
+    assert incomplete_border(labelled_front(0.9)).score == 0.0

@@ -1,10 +1,19 @@
-"""-9101 incomplete border: part of the card lies outside the frame or on its edge."""
+"""-9101 incomplete border: part of the card lies outside the frame or on its edge.
+
+The located outline says where the card ends, but an outline can be wrong: snapped to the
+frame's edge past a card that ends just inside it (an object reaching past the card joins
+its blob), or stretched over a pale background. Where the card's printed labels are read,
+they say where the card ends too, so the frame must cut the card by both accounts.
+"""
 
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import geometry
+from ..geometry import CARD_HEIGHT, CARD_WIDTH
+from ..layout import side_layout
 from ..result import AlarmKind
 from .evidence import CardEvidence, Finding
 
@@ -18,30 +27,87 @@ FULL_SCORE_SHARE = 0.08
 CROP_ASPECT_TOLERANCE = 0.03
 CROP_FILL_SHARE = 0.85
 CROP_CORNER_SLACK = 0.02
+# The card's edges from its labels: at least three labels, each within this share of the
+# card's width of where the fit puts it (a card read without its labels, cut off by the
+# frame, gives no such fit); and the card they place must reach this share of the card's
+# width past the frame's edge, as the fit is that rough.
+MIN_LABELS = 3
+LABEL_FIT_TOLERANCE = 0.02
+TEXT_CUT_SLACK = 0.02
+# Labels whose box says where the label is printed: sex and nation share one box, and the
+# address box is several lines tall.
+_NOT_ANCHORS = ("nation", "address")
 
 
 def incomplete_border(evidence: CardEvidence) -> Finding:
-    """Score the share of the card's outline that lies on or beyond the frame's edge."""
+    """Score the share of the card's outline that lies on or beyond the frame's edge, unless
+    the card's labels place the card inside the frame."""
     height, width = evidence.photo.shape[:2]
     if _tight_crop(evidence.quad, width, height):
         return Finding(
             AlarmKind.INCOMPLETE_BORDER, 0.0, detail="the card fills a card-shaped frame"
         )
-    quad = evidence.quad.astype(np.float64)
+    share = cut_share(evidence.quad, width, height, MARGIN_PX)
+    detail = f"{share:.0%} of the outline on or beyond the frame's edge"
+    from_labels = _card_from_labels(evidence) if share > 0 else None
+    if from_labels is not None:
+        slack = TEXT_CUT_SLACK * float(max(geometry.side_lengths(evidence.quad)))
+        by_labels = cut_share(from_labels, width, height, MARGIN_PX - slack)
+        detail += f", {by_labels:.0%} where the labels place the card"
+        share = min(share, by_labels)
+    return Finding(AlarmKind.INCOMPLETE_BORDER, min(1.0, share / FULL_SCORE_SHARE), detail=detail)
+
+
+def cut_share(quad: npt.ArrayLike, width: int, height: int, margin: float) -> float:
+    """Share of the outline within `margin` px of the frame's edge or beyond it."""
+    corners = np.asarray(quad, dtype=np.float64)
     steps = np.linspace(0.0, 1.0, SAMPLES_PER_SIDE, endpoint=False)[:, None]
-    outline = np.concatenate([quad[i] + steps * (quad[(i + 1) % 4] - quad[i]) for i in range(4)])
+    outline = np.concatenate(
+        [corners[i] + steps * (corners[(i + 1) % 4] - corners[i]) for i in range(4)]
+    )
     cut = (
-        (outline[:, 0] < MARGIN_PX)
-        | (outline[:, 1] < MARGIN_PX)
-        | (outline[:, 0] > width - 1 - MARGIN_PX)
-        | (outline[:, 1] > height - 1 - MARGIN_PX)
+        (outline[:, 0] < margin)
+        | (outline[:, 1] < margin)
+        | (outline[:, 0] > width - 1 - margin)
+        | (outline[:, 1] > height - 1 - margin)
     )
-    share = float(cut.mean())
-    return Finding(
-        AlarmKind.INCOMPLETE_BORDER,
-        min(1.0, share / FULL_SCORE_SHARE),
-        detail=f"{share:.0%} of the outline on or beyond the frame's edge",
-    )
+    return float(cut.mean())
+
+
+def _card_from_labels(evidence: CardEvidence) -> npt.NDArray[np.float64] | None:
+    """The card's corners in the photo where its labels, read on the flattened card, put
+    them (a scale and a shift per axis); None unless enough labels fit one card."""
+    found, printed = _label_pairs(evidence)
+    if len(found) < MIN_LABELS or np.ptp(found[:, 1]) <= 0:
+        return None
+    sy, ty = np.polyfit(found[:, 1], printed[:, 1], 1)
+    if np.ptp(found[:, 0]) > 0.1 * CARD_WIDTH:
+        sx, tx = np.polyfit(found[:, 0], printed[:, 0], 1)
+    else:  # one column of labels: the card's x scale is its y scale
+        sx, tx = sy, float(np.mean(printed[:, 0] - sy * found[:, 0]))
+    fits = [(sx, tx), (sy, ty)]
+    fitted = np.column_stack([np.polyval(fits[axis], found[:, axis]) for axis in (0, 1)])
+    if np.abs(fitted - printed).max() > LABEL_FIT_TOLERANCE * CARD_WIDTH:
+        return None
+    card = np.array([[0, 0], [CARD_WIDTH, 0], [CARD_WIDTH, CARD_HEIGHT], [0, CARD_HEIGHT]])
+    on_flat = np.column_stack([(card[:, 0] - tx) / sx, (card[:, 1] - ty) / sy])
+    return np.asarray(geometry.map_points(on_flat, evidence.to_photo), dtype=np.float64)
+
+
+def _label_pairs(
+    evidence: CardEvidence,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(where each field's box starts on the flattened card, where its label is printed)."""
+    layout = side_layout(evidence.side)
+    found, printed = [], []
+    for name, quad in evidence.field_quads.items():
+        label = layout.labels.get(name, ("", 0.0))[0]
+        if name in _NOT_ANCHORS or label not in layout.anchors:
+            continue
+        left, _, y = layout.anchors[label]
+        found.append((float(quad[:, 0].min()), float(quad[:, 1].mean())))
+        printed.append((left * CARD_WIDTH, y * CARD_HEIGHT))
+    return np.array(found, np.float64).reshape(-1, 2), np.array(printed, np.float64).reshape(-1, 2)
 
 
 def _tight_crop(quad: geometry.Quad, width: int, height: int) -> bool:
