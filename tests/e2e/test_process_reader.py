@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -36,3 +40,36 @@ def test_errors_come_back_as_raised(reader: ProcessReader) -> None:
     blank = png(np.full((400, 600, 3), 200, np.uint8))
     with pytest.raises(NoIdCard):
         reader(blank, card_side=None, crop_portrait=False, crop_id_card=False, thresholds=None)
+
+
+def test_workers_end_when_the_server_is_killed() -> None:
+    """A server killed outright cannot shut its pool down: its workers must notice alone."""
+    script = (
+        "import time; from idcard_ocr.server import ProcessReader; "
+        "ProcessReader(processes=1, threads=1).start(); print('ready', flush=True); time.sleep(120)"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
+    ) as server:
+        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+        workers = _children(server.pid)
+        assert workers
+        server.kill()
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in workers if _running(pid)]
+
+
+def _children(pid: int) -> list[int]:
+    tasks = Path(f"/proc/{pid}/task").iterdir()
+    return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie waits for whoever reaps it here)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status

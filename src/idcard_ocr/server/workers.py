@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,6 +26,7 @@ from ..result import AlarmKind, CardSide, IdCardResult
 __all__ = ["ProcessReader", "Workers"]
 
 T = TypeVar("T")
+ORPHAN_CHECK_S = 1.0
 logger = logging.getLogger("idcard_ocr.server")
 
 
@@ -142,8 +144,18 @@ def _load_models(threads: int) -> None:
     global _RECOGNIZER
     # Ctrl-C reaches the whole process group; the server process decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _RECOGNIZER = Recognizer(RapidOcrEngine(threads))
     _RECOGNIZER.engine.detect(np.full((64, 64, 3), 255, np.uint8), 64)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this process once the server process is gone: a server killed outright (SIGKILL,
+    a crash) cannot shut its pool down, and its idle workers would live on, each holding
+    its models' memory."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_S)
+    os._exit(0)
 
 
 def _loaded() -> bool:
