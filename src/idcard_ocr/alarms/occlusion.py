@@ -84,7 +84,8 @@ def occluder_mask(evidence: CardEvidence) -> npt.NDArray[np.uint8]:
     mask = ((coloured_or_dark | shaded) & _away_from_edges(evidence)).astype(np.uint8)
     mask *= 255
     for box in evidence.fixed_boxes().values():
-        mask[coloured_by_design(evidence, box, FIXED_BOX_MARGIN_PX[evidence.side])] = 0
+        region, shape = coloured_by_design(evidence, box, FIXED_BOX_MARGIN_PX[evidence.side])
+        mask[region][shape] = 0
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OPENING_PX, OPENING_PX))
     return np.asarray(cv2.morphologyEx(mask, cv2.MORPH_OPEN, disc), dtype=np.uint8)
 
@@ -109,7 +110,9 @@ def _shaded(evidence: CardEvidence) -> npt.NDArray[np.bool_]:
     ground_small = cv2.GaussianBlur(cv2.dilate(capped, disc).astype(np.float32), (0, 0), 25 / 4)
     # Beside a highlight (as far as the envelope spreads it) the capped envelope stays high
     # while the card falls off into its ordinary light: no shade can be told there.
-    reach = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * side + 1, 2 * side + 1))
-    glare = cv2.dilate((unprinted_small >= GLARE_LEVEL).astype(np.uint8), reach)
-    below = (ground_small - unprinted_small >= MIN_SHADE) & (glare == 0)
+    below = ground_small - unprinted_small >= MIN_SHADE
+    highlights = (unprinted_small >= GLARE_LEVEL).astype(np.uint8)
+    if cv2.countNonZero(highlights):  # most cards have none: no dilation to pay for
+        reach = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * side + 1, 2 * side + 1))
+        below &= cv2.dilate(highlights, reach) == 0
     return np.asarray(full_size(below) & (local_mean_std(gray, STROKE_PX)[1] <= MAX_LOCAL_STD))

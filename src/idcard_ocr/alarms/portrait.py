@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from ..geometry import CARD_HEIGHT, CARD_WIDTH
 from ..result import CardSide
-from .evidence import Box, CardEvidence
+from .evidence import COLOUR_SCALE, Box, CardEvidence
 
 # Head: an ellipse (centre x, y and radii as fractions of the layout's portrait box), a
 # little larger than the printed head; shoulders: the box's lower part, across its width.
@@ -41,47 +41,55 @@ SUBJECT_CHROMA = 12.0
 SUBJECT_L = 50.0
 
 
-def coloured_by_design(evidence: CardEvidence, box: Box, margin: int) -> npt.NDArray[np.bool_]:
+Patch = tuple[tuple[slice, slice], npt.NDArray[np.bool_]]
+"""Rows and columns of the card, and which of their pixels."""
+
+
+def coloured_by_design(evidence: CardEvidence, box: Box, margin: int) -> Patch:
     """The emblem's box (back), or the portrait's head and shoulders where they are printed
     (front); a box grown by `margin`, which an outline a little off moves it by, when its
     head and shoulders are not found."""
-    if evidence.side is CardSide.BACK:
-        return _silhouette(box, margin=margin, head=False) > 0
-    offset = _portrait_offset(evidence, box)
-    if offset is None:  # no portrait near its box: the outline is far off
-        return _silhouette(box, margin=margin, head=False) > 0
-    return _shifted(_silhouette(box, margin=SILHOUETTE_MARGIN_PX), *offset) > 0
+    offset = _portrait_offset(evidence, box) if evidence.side is CardSide.FRONT else None
+    if offset is None:  # the emblem, or no portrait near its box: the outline is far off
+        return _placed(box, _local_shape(box[2] - box[0], box[3] - box[1], margin, False))
+    shape = _local_shape(box[2] - box[0], box[3] - box[1], SILHOUETTE_MARGIN_PX, True)
+    x0, y0, x1, y1 = box
+    dx, dy = offset
+    return _placed((x0 + dx, y0 + dy, x1 + dx, y1 + dy), shape)
 
 
-def _shifted(shape: npt.NDArray[np.uint8], dx: int, dy: int) -> npt.NDArray[np.uint8]:
-    """`shape` moved by (dx, dy), what it leaves empty zero (a copy: the cached original is
-    drawn once per box)."""
+def _placed(box: Box, shape: npt.NDArray[np.bool_]) -> Patch:
+    """`shape`, drawn around `box` by `_local_shape`, placed on the card and clipped to it."""
     height, width = shape.shape
-    moved = np.zeros_like(shape)
-    moved[max(0, dy) : height + min(0, dy), max(0, dx) : width + min(0, dx)] = shape[
-        max(0, -dy) : height - max(0, dy), max(0, -dx) : width - max(0, dx)
-    ]
-    return moved
+    margin = (width - (box[2] - box[0])) // 2
+    x0, y0 = box[0] - margin, box[1] - margin
+    cx0, cy0 = max(0, x0), max(0, y0)
+    cx1, cy1 = max(cx0, min(CARD_WIDTH, x0 + width)), max(cy0, min(CARD_HEIGHT, y0 + height))
+    rows, columns = slice(cy0, cy1), slice(cx0, cx1)
+    return (rows, columns), shape[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0]
 
 
 @functools.cache
-def _silhouette(
-    box: Box, *, scale: float = 1.0, margin: int = 0, head: bool = True
-) -> npt.NDArray[np.uint8]:
-    """A head and shoulders in `box` (card px), or the whole box when not `head`, grown by
-    `margin`, drawn at `scale` on a card-sized canvas."""
-    x0, y0, x1, y1 = (v * scale for v in box)
-    width, height, grow = x1 - x0, y1 - y0, margin * scale
-    shape = np.zeros((round(CARD_HEIGHT * scale), round(CARD_WIDTH * scale)), np.uint8)
-    top = y0 + SHOULDERS_TOP * height if head else y0
+def _local_shape(width: int, height: int, margin: int, head: bool) -> npt.NDArray[np.bool_]:
+    """A head and shoulders in a `width` x `height` box, or the whole box when not `head`,
+    grown by `margin`, on a canvas `margin` wider than the box all round."""
+    canvas = np.zeros((height + 2 * margin, width + 2 * margin), np.uint8)
+    _draw(canvas, (margin, margin, margin + width, margin + height), margin, head)
+    return np.asarray(canvas > 0)
+
+
+def _draw(canvas: npt.NDArray[np.uint8], box: Box, grow: float, head: bool) -> None:
+    """Set to 1 on `canvas` the head and shoulders in `box` (or the box), grown by `grow`."""
+    x0, y0, x1, y1 = box
+    width, height = x1 - x0, y1 - y0
     if head:
         cx, cy, rx, ry = HEAD
         centre = (round(x0 + cx * width), round(y0 + cy * height))
         axes = (round(rx * width + grow), round(ry * height + grow))
-        cv2.ellipse(shape, centre, axes, 0, 0, 360, 1, -1)
+        cv2.ellipse(canvas, centre, axes, 0, 0, 360, 1, -1)
+    top = y0 + SHOULDERS_TOP * height if head else y0
     rows = slice(max(0, round(top - grow)), max(0, round(y1 + grow)))
-    shape[rows, max(0, round(x0 - grow)) : max(0, round(x1 + grow))] = 1
-    return shape
+    canvas[rows, max(0, round(x0 - grow)) : max(0, round(x1 + grow))] = 1
 
 
 def _portrait_offset(evidence: CardEvidence, box: Box) -> tuple[int, int] | None:
@@ -91,19 +99,23 @@ def _portrait_offset(evidence: CardEvidence, box: Box) -> tuple[int, int] | None
     q = FIT_SCALE
     reach = round(FIT_SHIFT_PX * q)
     x0, y0, x1, y1 = (round(v * q) for v in _framed(box))
-    search = np.s_[max(0, y0 - reach) : y1 + reach, max(0, x0 - reach) : x1 + reach]
+    sx0, sy0 = max(0, x0 - reach), max(0, y0 - reach)
+    # Only the search area of the colour views (at COLOUR_SCALE, k times the fit's scale).
+    k = round(COLOUR_SCALE / q)
+    area = np.s_[k * sy0 : k * (y1 + reach), k * sx0 : k * (x1 + reach)]
     # Skin, hair and clothes: coloured, or darker than the light ground behind the head.
-    subject = (evidence.chroma >= SUBJECT_CHROMA) | (evidence.lab[..., 0] <= SUBJECT_L * 2.55)
-    small = cv2.resize(
-        subject.astype(np.float32), None, fx=2 * q, fy=2 * q, interpolation=cv2.INTER_AREA
+    subject = (evidence.chroma[area] >= SUBJECT_CHROMA) | (
+        evidence.lab[area][..., 0] <= SUBJECT_L * 2.55
+    )
+    window = cv2.resize(
+        subject.astype(np.float32), None, fx=1 / k, fy=1 / k, interpolation=cv2.INTER_AREA
     )
     template = _fit_template(box)
-    window = small[search]
     if window.shape[0] < template.shape[0] or window.shape[1] < template.shape[1]:
         return None
     match = cv2.matchTemplate(window, template, cv2.TM_CCORR)
     _, best, _, (bx, by) = cv2.minMaxLoc(match)
-    ox, oy = x0 - max(0, x0 - reach), y0 - max(0, y0 - reach)
+    ox, oy = x0 - sx0, y0 - sy0
     # A best match at the search's limit is a portrait further off (or none there).
     at_limit = max(abs(bx - ox), abs(by - oy)) >= reach
     if at_limit or best < FIT_MIN_MATCH * float((template > 0).sum()):
@@ -117,8 +129,10 @@ def _fit_template(box: Box) -> npt.NDArray[np.float32]:
     ground around the box (the shoulders end at the box's edges: that pins it)."""
     q = FIT_SCALE
     x0, y0, x1, y1 = (round(v * q) for v in _framed(box))
-    shape = _silhouette(box, scale=q)[y0:y1, x0:x1].astype(np.float32)
-    return np.asarray(2 * shape - 1, dtype=np.float32)
+    canvas = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    ring = round(FIT_RING_PX * q)
+    _draw(canvas, (ring, ring, x1 - x0 - ring, y1 - y0 - ring), 0, True)
+    return np.asarray(2 * canvas.astype(np.float32) - 1, dtype=np.float32)
 
 
 def _framed(box: Box) -> Box:
