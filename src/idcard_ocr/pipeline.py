@@ -12,9 +12,10 @@ import numpy.typing as npt
 
 from . import geometry
 from .alarms.blur import blurred_photo, unreadably_blurry
+from .alarms.screen import shows_pixel_grid
 from .assemble import ReadCard, alarms, assemble, choose
 from .engine import OcrEngine, RapidOcrEngine
-from .errors import IdCardTooSmall, ImageBlur, NoIdCard
+from .errors import IdCardOcrError, IdCardTooSmall, ImageBlur, NoIdCard
 from .result import AlarmKind, CardSide, IdCardResult
 from .stages.decode import decode_image
 from .stages.locate import (
@@ -56,6 +57,8 @@ SECOND_CARD_AREA = (0.4, 2.5)
 INNER_PART_SHARE = 0.3
 TINY_SEARCH_SIDE = 2160
 MIN_SIDE_SCORE = 2.0
+# Blur that smooths a display's sub-pixel grid (2-6 photo px) away but keeps print legible.
+DESCREEN_SIGMA = 3.0
 # A pale, card-shaped, edgeless outline is a card blurred past reading only when it is big:
 # smaller ones are as often pale things in a soft background (photo benchmark, seed 2028).
 BLURRED_CARD_MIN_WIDTH_PX = 500
@@ -88,7 +91,10 @@ class Recognizer:
         """Read the card(s) in `image`; `thresholds` overrides alarm thresholds by kind."""
         decoded = decode_image(image)
         located = locate_cards(decoded.pixels)
-        cards = self._read_cards(decoded.pixels, located.candidates)
+        try:
+            cards = self._read_cards(decoded.pixels, located.candidates)
+        except (NoIdCard, IdCardTooSmall) as failure:
+            cards = self._read_descreened(decoded.pixels, failure)
         chosen = choose(cards, card_side)
         timings = {"decode": decoded.elapsed_ms, "locate": located.elapsed_ms}
         raised = alarms(decoded.pixels, chosen, thresholds, timings)
@@ -111,6 +117,21 @@ class Recognizer:
         if not cards:
             _explain_no_card(pixels, outlines, too_small)
         return cards
+
+    def _read_descreened(
+        self, pixels: npt.NDArray[np.uint8], failure: IdCardOcrError
+    ) -> list[ReadCard]:
+        """A card on a screen photographed close: the display's pixel grid can drown its
+        outline and print. Read again with the grid blurred away (the alarms and crops still
+        see the photo as taken), or raise `failure`."""
+        if not shows_pixel_grid(pixels):
+            raise failure
+        smooth = np.asarray(cv2.GaussianBlur(pixels, (0, 0), DESCREEN_SIGMA), dtype=np.uint8)
+        try:
+            cards = self._read_cards(smooth, locate_cards(smooth).candidates)
+        except (NoIdCard, IdCardTooSmall):
+            raise failure from None
+        return [_flattened_from(pixels, card) for card in cards]
 
     def _read_by_text(
         self, pixels: npt.NDArray[np.uint8], cards: list[ReadCard]
@@ -263,6 +284,14 @@ def _inside(candidate: CardCandidate, card: ReadCard) -> bool:
     return area < INNER_PART_SHARE * geometry.quad_area(card.oriented.quad) and (
         geometry.overlap_of_smaller(candidate.quad, card.oriented.quad) > 0.8
     )
+
+
+def _flattened_from(pixels: npt.NDArray[np.uint8], card: ReadCard) -> ReadCard:
+    """The card as read, its flattened image taken again from `pixels`."""
+    image = geometry.warp_quad(
+        pixels, card.oriented.quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT
+    )
+    return dataclasses.replace(card, oriented=dataclasses.replace(card.oriented, image=image))
 
 
 def _explain_no_card(

@@ -20,6 +20,8 @@ from .evidence import CardEvidence, Finding, ramp
 WINDOW = 128
 # Window centres on the card, as fractions: ground with little print on both sides.
 CENTRES = ((0.45, 0.3), (0.5, 0.72), (0.3, 0.7), (0.85, 0.9), (0.15, 0.12))
+# Where to look for a grid in a photo whose card was not found: a 3 x 3 grid over its middle.
+PHOTO_CENTRES = tuple((x, y) for y in (0.35, 0.5, 0.65) for x in (0.35, 0.5, 0.65))
 # Periods from 2 to ~10 photo pixels: sub-pixel grids and their first moiré.
 MIN_RADIUS, MAX_RADIUS = WINDOW // 10, WINDOW // 2 - 2
 JPEG_STEP = WINDOW // 8  # JPEG's 8-px blocks put peaks at multiples of this on the axes
@@ -33,6 +35,27 @@ def screen(evidence: CardEvidence) -> Finding:
     prominence = float(np.median(peak_prominences(windows)))
     detail = f"spectral peak {prominence:.2f} over its ring"
     return Finding(AlarmKind.SCREEN, ramp(prominence, *PEAK_RAMP), detail=detail)
+
+
+def shows_pixel_grid(photo: npt.NDArray[np.uint8]) -> bool:
+    """Whether the middle of the photo, card or no card, shows a display's pixel grid as
+    plainly as a re-captured card's ground does."""
+    height, width = photo.shape[:2]
+    if min(height, width) < 2 * WINDOW:
+        return False
+    windows = [
+        window
+        for fx, fy in PHOTO_CENTRES
+        for window in _grey_and_chroma(_window_at(photo, round(fx * width), round(fy * height)))
+    ]
+    return float(np.median(peak_prominences(windows))) >= PEAK_RAMP[1]
+
+
+def _window_at(photo: npt.NDArray[np.uint8], cx: int, cy: int) -> npt.NDArray[np.uint8]:
+    height, width = photo.shape[:2]
+    x0 = min(max(cx - WINDOW // 2, 0), width - WINDOW)
+    y0 = min(max(cy - WINDOW // 2, 0), height - WINDOW)
+    return photo[y0 : y0 + WINDOW, x0 : x0 + WINDOW]
 
 
 def peak_prominences(windows: list[npt.NDArray[np.float32]]) -> npt.NDArray[np.float64]:
