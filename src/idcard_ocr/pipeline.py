@@ -140,6 +140,7 @@ class Recognizer:
         read, or one was and the glance sees text beside it."""
         too_small = False
         looking = not cards or (len(cards) == 1 and self._text_outside(pixels, cards[0]))
+        past_frame: list[ReadCard] = []
         height, width = pixels.shape[:2]
         # A frame shaped like a card is likely a tight crop: at the coarse scale its text
         # places the card too loosely for want of a border to snap to.
@@ -152,16 +153,14 @@ class Recognizer:
             more, small = self._read_each(pixels, self._text_candidates(pixels, cards, side))
             if side == COARSE_DETECT_SIDE:
                 # An outline past the frame is as often a loose guess as a cut card: the
-                # finer scale decides.
-                slack = COARSE_FRAME_SLACK * max(height, width)
-                more = [
-                    c for c in more if geometry.within_frame(c.oriented.quad, width, height, slack)
-                ]
+                # finer scale decides, and the coarse reading stands if that reads nothing.
+                past_frame = [c for c in more if _past_frame(c, width, height)]
+                more = [c for c in more if not _past_frame(c, width, height)]
             cards, too_small = cards + more, too_small or small
             looking = not cards or (
                 len(cards) == 1 and (not more or self._text_outside(pixels, cards[0]))
             )
-        return cards, too_small
+        return cards or past_frame, too_small
 
     def _text_outside(self, pixels: npt.NDArray[np.uint8], card: ReadCard) -> bool:
         """Whether a quick look finds lines of text beside the card already read: a second
@@ -310,6 +309,11 @@ def _explain_no_card(
 def _card_shaped(width: int, height: int) -> bool:
     aspect = max(width, height) / min(width, height)
     return abs(aspect / geometry.CARD_ASPECT - 1) <= TIGHT_CROP_ASPECT_TOLERANCE
+
+
+def _past_frame(card: ReadCard, width: int, height: int) -> bool:
+    slack = COARSE_FRAME_SLACK * max(width, height)
+    return not geometry.within_frame(card.oriented.quad, width, height, slack)
 
 
 def _similar_size(candidate: CardCandidate, card: ReadCard) -> bool:

@@ -27,9 +27,14 @@ def blob_finding(
 ) -> Finding:
     """Score the share of the card under blobs of at least `min_share` that `keep` accepts;
     report each blob's outline and the fields (or portrait, or emblem) they overlap."""
-    count, found, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    labels = np.asarray(found, dtype=np.int32)
     card_area = CARD_WIDTH * CARD_HEIGHT
+    if cv2.countNonZero(mask) < min_share * card_area:
+        return Finding(kind, 0.0)  # no room for a large enough blob: no labelling
+    # Grana's algorithm: the same labels and stats as the default, ~3x faster here.
+    count, found, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
+        mask, 8, cv2.CV_32S, cv2.CCL_GRANA
+    )
+    labels = np.asarray(found, dtype=np.int32)
     large = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= min_share * card_area]
     kept = [i for i in large if keep is None or keep(_blob(labels, stats[i], i))]
     if not kept:

@@ -16,7 +16,15 @@ import numpy.typing as npt
 
 from ..result import AlarmKind, CardSide
 from .blobs import blob_finding
-from .evidence import Box, CardEvidence, Finding, full_size, local_mean_std, overlaps
+from .evidence import (
+    Box,
+    CardEvidence,
+    Finding,
+    full_size,
+    level_percentiles,
+    locally_smooth,
+    overlaps,
+)
 from .glare import MIN_BRIGHTNESS as GLARE_LEVEL
 from .portrait import coloured_by_design
 
@@ -76,7 +84,7 @@ def occluder_mask(evidence: CardEvidence) -> npt.NDArray[np.uint8]:
     shaded = _shaded(evidence)
     # Soft or washed-out print passes for a shadow at the scale of a stroke; on the text
     # lines shading must also be flat at the scale of a character, as a finger is.
-    flat = local_mean_std(evidence.gray, CHARACTER_PX)[1] <= MAX_LOCAL_STD
+    flat = locally_smooth(evidence.gray, CHARACTER_PX, MAX_LOCAL_STD)
     for x0, y0, x1, y1 in evidence.field_boxes().values():
         pad = TEXT_PAD_PX
         line = np.s_[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
@@ -104,7 +112,7 @@ def _shaded(evidence: CardEvidence) -> npt.NDArray[np.bool_]:
     # (16x fewer pixels, a 4x smaller disc) and scaled back.
     small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     unprinted_small = cv2.medianBlur(small, 3)  # thin print gone
-    capped = np.minimum(unprinted_small, np.uint8(np.percentile(gray[::2, ::2], 75)))
+    capped = np.minimum(unprinted_small, np.uint8(level_percentiles(gray[::2, ::2], (75,))[0]))
     side = ENVELOPE_PX // 4 | 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
     ground_small = cv2.GaussianBlur(cv2.dilate(capped, disc).astype(np.float32), (0, 0), 25 / 4)
@@ -115,4 +123,4 @@ def _shaded(evidence: CardEvidence) -> npt.NDArray[np.bool_]:
     if cv2.countNonZero(highlights):  # most cards have none: no dilation to pay for
         reach = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * side + 1, 2 * side + 1))
         below &= cv2.dilate(highlights, reach) == 0
-    return np.asarray(full_size(below) & (local_mean_std(gray, STROKE_PX)[1] <= MAX_LOCAL_STD))
+    return np.asarray(full_size(below) & locally_smooth(gray, STROKE_PX, MAX_LOCAL_STD))
