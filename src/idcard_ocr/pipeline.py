@@ -129,8 +129,8 @@ class Recognizer:
         smooth = np.asarray(cv2.GaussianBlur(pixels, (0, 0), DESCREEN_SIGMA), dtype=np.uint8)
         try:
             cards = self._read_cards(smooth, locate_cards(smooth).candidates)
-        except (NoIdCard, IdCardTooSmall):
-            raise failure from None
+        except (NoIdCard, IdCardTooSmall, ImageBlur):
+            raise failure from None  # the photo as taken says best why (blurred: of course)
         return [_flattened_from(pixels, card) for card in cards]
 
     def _read_by_text(
