@@ -11,18 +11,17 @@ import numpy as np
 import numpy.typing as npt
 
 from . import geometry
-from .alarms.blur import blurred_photo, unreadably_blurry
 from .alarms.screen import shows_pixel_grid
 from .assemble import ReadCard, alarms, assemble, choose
 from .engine import OcrEngine, RapidOcrEngine
 from .errors import IdCardOcrError, IdCardTooSmall, ImageBlur, NoIdCard
+from .explain import MIN_CARD_WIDTH_PX, explain_no_card, width_px
 from .result import AlarmKind, CardSide, IdCardResult
 from .stages.decode import decode_image
 from .stages.locate import (
     CardCandidate,
     locate_cards,
     looks_like_card,
-    pale_card_shape,
     pale_share,
 )
 from .stages.locate_text import (
@@ -37,7 +36,6 @@ from .stages.read import CardText, carry_text, read_text
 from .stages.rectify import rectify
 from .stages.validate import validate_card
 
-MIN_CARD_WIDTH_PX = 250
 MAX_CANDIDATES = 4
 MAX_TEXT_SLANT = 3.0
 GLANCE_SIDE = 640
@@ -55,13 +53,9 @@ COARSE_FRAME_SLACK = 0.02
 SECOND_CARD_AREA = (0.4, 2.5)
 # The largest printed part of a card (the portrait) covers about a sixth of it.
 INNER_PART_SHARE = 0.3
-TINY_SEARCH_SIDE = 2160
 MIN_SIDE_SCORE = 2.0
 # Blur that smooths a display's sub-pixel grid (2-6 photo px) away but keeps print legible.
 DESCREEN_SIGMA = 3.0
-# A pale, card-shaped, edgeless outline is a card blurred past reading only when it is big:
-# smaller ones are as often pale things in a soft background (photo benchmark, seed 2028).
-BLURRED_CARD_MIN_WIDTH_PX = 500
 
 
 class Recognizer:
@@ -115,7 +109,7 @@ class Recognizer:
             cards, frame_too_small = self._read_each(pixels, frames)
             too_small = too_small or frame_too_small
         if not cards:
-            _explain_no_card(pixels, outlines, too_small)
+            explain_no_card(pixels, outlines, too_small)
         return cards
 
     def _read_descreened(
@@ -239,7 +233,7 @@ class Recognizer:
                 continue
             if cards and not _similar_size(candidate, cards[0]):
                 continue
-            if _width_px(candidate) < MIN_CARD_WIDTH_PX:
+            if width_px(candidate) < MIN_CARD_WIDTH_PX:
                 too_small = too_small or looks_like_card(pixels, candidate.quad)
                 continue
             card = self._read_one(pixels, candidate)
@@ -293,19 +287,6 @@ def _flattened_from(pixels: npt.NDArray[np.uint8], card: ReadCard) -> ReadCard:
     return dataclasses.replace(card, oriented=dataclasses.replace(card.oriented, image=image))
 
 
-def _explain_no_card(
-    pixels: npt.NDArray[np.uint8], outlines: Sequence[CardCandidate], too_small: bool
-) -> None:
-    """Raise the error that says best why no card was read."""
-    if any(_blurred_card(pixels, c) for c in outlines):
-        raise ImageBlur("the card is too blurred to read: hold the camera still and focus")
-    if too_small or _tiny_card_in(pixels):
-        raise IdCardTooSmall(f"the card is under {MIN_CARD_WIDTH_PX} px wide: photograph it closer")
-    if blurred_photo(pixels):
-        raise ImageBlur("the photo is too blurred to find a card: hold still and focus")
-    raise NoIdCard("no identity card was found in the image")
-
-
 def _card_shaped(width: int, height: int) -> bool:
     aspect = max(width, height) / min(width, height)
     return abs(aspect / geometry.CARD_ASPECT - 1) <= TIGHT_CROP_ASPECT_TOLERANCE
@@ -322,28 +303,3 @@ def _similar_size(candidate: CardCandidate, card: ReadCard) -> bool:
     spoon or a coin, and not worth a detection pass each."""
     ratio = geometry.quad_area(candidate.quad) / geometry.quad_area(card.oriented.quad)
     return SECOND_CARD_AREA[0] <= ratio <= SECOND_CARD_AREA[1]
-
-
-def _blurred_card(pixels: npt.NDArray[np.uint8], candidate: CardCandidate) -> bool:
-    height, width = pixels.shape[:2]
-    return (
-        # A card the frame cuts has a hard, false edge and unreadable parts anyway.
-        geometry.within_frame(candidate.quad, width, height)
-        and _width_px(candidate) >= BLURRED_CARD_MIN_WIDTH_PX
-        and pale_card_shape(pixels, candidate.quad)
-        and unreadably_blurry(pixels, candidate.quad)
-    )
-
-
-def _tiny_card_in(pixels: npt.NDArray[np.uint8]) -> bool:
-    """Look again, at a finer scale, for a card too small for the first pass to outline."""
-    located = locate_cards(pixels, work_side=TINY_SEARCH_SIDE)
-    return any(
-        _width_px(c) < MIN_CARD_WIDTH_PX and looks_like_card(pixels, c.quad)
-        for c in located.candidates
-        if not c.whole_frame
-    )
-
-
-def _width_px(candidate: CardCandidate) -> float:
-    return float(max(geometry.side_lengths(candidate.quad)))
