@@ -101,11 +101,17 @@ class Recognizer:
         """Outlines first; then cards found by their text that no outline explained; then
         the whole frame, for a tight crop."""
         outlines = [c for c in candidates if not c.whole_frame][:MAX_CANDIDATES]
+        frames = [c for c in candidates if c.whole_frame]
         cards, too_small = self._read_each(pixels, outlines)
+        height, width = pixels.shape[:2]
+        if not cards and _card_shaped(width, height):
+            # A frame shaped like a card is most often a tight crop: the frame itself first
+            # (a scan's text passes cost up to a second before the frame was tried).
+            cards, too_small = self._read_each(pixels, frames)
+            frames = []
         cards, text_too_small = self._read_by_text(pixels, cards)
         too_small = too_small or text_too_small
         if not cards:
-            frames = [c for c in candidates if c.whole_frame]
             cards, frame_too_small = self._read_each(pixels, frames)
             too_small = too_small or frame_too_small
         if not cards:
