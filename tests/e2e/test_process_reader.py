@@ -51,10 +51,12 @@ def test_workers_end_when_the_server_is_killed() -> None:
     with subprocess.Popen(
         [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
     ) as server:
-        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
-        workers = _children(server.pid)
-        assert workers
-        server.kill()
+        try:
+            assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+            workers = _children(server.pid)
+        finally:
+            server.kill()  # also when the test fails: the block waits for the server
+    assert workers
     deadline = time.monotonic() + 10
     while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -62,8 +64,13 @@ def test_workers_end_when_the_server_is_killed() -> None:
 
 
 def _children(pid: int) -> list[int]:
-    tasks = Path(f"/proc/{pid}/task").iterdir()
-    return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:  # a thread may end between the listing and the reading
+            children += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            continue
+    return children
 
 
 def _running(pid: int) -> bool:
