@@ -53,3 +53,19 @@ def test_order_quad_starts_top_left(points: list[list[int]], first: list[int]) -
 )
 def test_within_frame(points: list[list[int]], slack: float, inside: bool) -> None:
     assert geometry.within_frame(points, 100, 50, slack) is inside
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "shaped"),
+    [
+        (1024, 646, True),
+        (646, 1024, True),
+        (1100, 700, True),
+        (1200, 800, False),
+        (4000, 3000, False),
+    ],
+)
+def test_card_shaped_frames_are_scans_not_camera_photos(
+    width: int, height: int, shaped: bool
+) -> None:
+    assert geometry.card_shaped(width, height) is shaped

@@ -146,6 +146,13 @@ def within_frame(points: npt.ArrayLike, width: int, height: int, slack: float = 
     )
 
 
+def card_shaped(width: int, height: int, tolerance: float = 0.03) -> bool:
+    """Whether a width x height frame has the card's aspect within `tolerance`: a scan or a
+    tight crop, as camera frames (4:3, 3:2, 16:9) do not."""
+    aspect = max(width, height) / min(width, height)
+    return abs(aspect / CARD_ASPECT - 1) <= tolerance
+
+
 def photo_scale(quad: Quad) -> float:
     """Photo pixels per flattened-card pixel, along the card's width (never zero)."""
     top, _, bottom, _ = side_lengths(quad)

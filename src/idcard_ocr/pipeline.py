@@ -46,8 +46,6 @@ GLANCE_ROOM_SHARE = 0.6
 # A second card shows at least this much pale face, as a share of the first card's area
 # (0.4 of its size, of which 0.6 is pale: `SECOND_CARD_AREA`, `pale_card_shape`).
 GLANCE_MIN_PALE_AREA = 0.2
-# Phone photos are 4:3 or 16:9 and cameras' 3:2, all away from the card's 1.585.
-TIGHT_CROP_ASPECT_TOLERANCE = 0.03
 COARSE_FRAME_SLACK = 0.02
 # The area of a second card against the first one's, under differing perspective.
 SECOND_CARD_AREA = (0.4, 2.5)
@@ -104,7 +102,7 @@ class Recognizer:
         frames = [c for c in candidates if c.whole_frame]
         cards, too_small = self._read_each(pixels, outlines)
         height, width = pixels.shape[:2]
-        if not cards and _card_shaped(width, height):
+        if not cards and geometry.card_shaped(width, height):
             # A frame shaped like a card is most often a tight crop: the frame itself first
             # (a scan's text passes cost up to a second before the frame was tried).
             cards, too_small = self._read_each(pixels, frames)
@@ -144,7 +142,7 @@ class Recognizer:
         height, width = pixels.shape[:2]
         # A frame shaped like a card is likely a tight crop: at the coarse scale its text
         # places the card too loosely for want of a border to snap to.
-        coarse = () if _card_shaped(width, height) else (COARSE_DETECT_SIDE,)
+        coarse = () if geometry.card_shaped(width, height) else (COARSE_DETECT_SIDE,)
         for side in (*coarse, DETECT_SIDE, FINE_DETECT_SIDE):
             # The finest scale is for small cards in a big photo, when nothing else read.
             fine = side == FINE_DETECT_SIDE
@@ -291,11 +289,6 @@ def _flattened_from(pixels: npt.NDArray[np.uint8], card: ReadCard) -> ReadCard:
         pixels, card.oriented.quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT
     )
     return dataclasses.replace(card, oriented=dataclasses.replace(card.oriented, image=image))
-
-
-def _card_shaped(width: int, height: int) -> bool:
-    aspect = max(width, height) / min(width, height)
-    return abs(aspect / geometry.CARD_ASPECT - 1) <= TIGHT_CROP_ASPECT_TOLERANCE
 
 
 def _past_frame(card: ReadCard, width: int, height: int) -> bool:

@@ -111,8 +111,7 @@ def _label_pairs(
 
 
 def _tight_crop(quad: geometry.Quad, width: int, height: int) -> bool:
-    aspect = max(width, height) / min(width, height)
-    shaped_like_card = abs(aspect / geometry.CARD_ASPECT - 1) <= CROP_ASPECT_TOLERANCE
+    shaped_like_card = geometry.card_shaped(width, height, CROP_ASPECT_TOLERANCE)
     slack = CROP_CORNER_SLACK * max(width, height)  # an outline found from the text is rough
     corners_inside = geometry.within_frame(quad, width, height, slack)
     filled = geometry.quad_area(quad) >= CROP_FILL_SHARE * width * height
