@@ -28,13 +28,10 @@ AREA_RAMP = (0.002, 0.012)
 
 
 def reflective(evidence: CardEvidence) -> Finding:
-    mask = highlight_mask(evidence)
-    if cv2.countNonZero(mask) < MIN_BLOB_SHARE * mask.size:
-        return Finding(AlarmKind.REFLECTIVE, 0.0)  # no blob can be large enough: no labelling
     return blob_finding(
         AlarmKind.REFLECTIVE,
         evidence,
-        mask,
+        highlight_mask(evidence),
         min_share=MIN_BLOB_SHARE,
         area_ramp=AREA_RAMP,
         what="highlight(s)",
