@@ -47,7 +47,8 @@ def locate_by_text(
     small = np.asarray(
         cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), dtype=np.uint8
     )
-    lines = [b for b in _detect(small, engine, detect_side) if _is_line(b)]
+    # The engine scales `small` to `detect_side` itself and answers in `small`'s pixels.
+    lines = [b for b in engine.detect(small, detect_side) if _is_line(b)]
     gradient = gradient_magnitude(small)
     candidates = []
     for group in _cluster(lines):
@@ -57,18 +58,6 @@ def locate_by_text(
             CardCandidate(geometry.scale_quad(quad, 1 / scale), float(len(group)), False, False)
         )
     return sorted(candidates, key=lambda c: c.score, reverse=True)
-
-
-def _detect(small: npt.NDArray[np.uint8], engine: OcrEngine, detect_side: int) -> list[DetectedBox]:
-    """Text boxes in `small`'s coordinates, detected with its longer side at `detect_side`."""
-    if detect_side >= max(small.shape[:2]):
-        return engine.detect(small, detect_side)
-    factor = detect_side / max(small.shape[:2])
-    smaller = cv2.resize(small, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    return [
-        DetectedBox(box.quad / factor, box.score)
-        for box in engine.detect(np.asarray(smaller, dtype=np.uint8), detect_side)
-    ]
 
 
 def _is_line(box: DetectedBox) -> bool:
