@@ -128,7 +128,6 @@ class RapidOcrEngine:
                 self._rec = ocr._load_rec_model()  # type: ignore[no-untyped-call]
         except Exception as exc:  # any model-loading failure means no OCR at all
             raise OcrFailed(f"could not load the OCR models: {exc}") from exc
-        self._lock = threading.Lock()
 
     def detect(self, image: Image, max_side: int) -> list[DetectedBox]:
         from rapidocr.ch_ppocr_det.utils import DetPreProcess
