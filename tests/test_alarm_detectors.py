@@ -168,11 +168,13 @@ def test_an_object_inside_the_portrait_box_is_seen(shift: tuple[int, int]) -> No
     assert "portrait" in found.fields
 
 
-def labelled_front(labels_at: float) -> CardEvidence:
+def labelled_front(labels_at: float, card_ends_at: int = 1200) -> CardEvidence:
     """A front whose outline runs along the frame's right edge, with its labels read where
     a card `labels_at` times the outline's size would print them (over 1: the outline is
-    the part of the card inside the frame, flattened to a whole card)."""
+    the part of the card inside the frame, flattened to a whole card); the card's pale
+    ground ends at x = `card_ends_at` in the photo, on a grey background."""
     photo = np.full((800, 1200, 3), 120, np.uint8)
+    photo[100:794, 100:card_ends_at] = 225
     quad = np.array([[100, 100], [1199, 100], [1199, 793], [100, 793]], np.float32)
     layout = side_layout(CardSide.FRONT)
     field_quads = {}
@@ -188,6 +190,12 @@ def labelled_front(labels_at: float) -> CardEvidence:
 
 def test_a_card_the_frame_cuts_is_incomplete() -> None:
     assert incomplete_border(labelled_front(1 / 0.85)).score == 1.0
+
+
+def test_an_outline_over_the_background_is_no_cut() -> None:
+    """An outline stretched past the card to the frame's edge (over a background, or the
+    rest of a screen): the frame's edge within it is no card ground, whatever the labels."""
+    assert incomplete_border(labelled_front(1 / 0.85, card_ends_at=900)).score == 0.0
 
 
 def test_an_outline_past_the_card_is_no_cut() -> None:

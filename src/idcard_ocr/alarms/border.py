@@ -3,11 +3,14 @@
 The located outline says where the card ends, but an outline can be wrong: snapped to the
 frame's edge past a card that ends just inside it (an object reaching past the card joins
 its blob), or stretched over a pale background. Where the card's printed labels are read,
-they say where the card ends too, so the frame must cut the card by both accounts.
+they say where the card ends too, so the frame must cut the card by both accounts. And
+where the frame cuts a card, the card's own ground runs up to the frame's edge: an outline
+stretched past the card has the background (a table, the rest of a screen) there instead.
 """
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -15,7 +18,7 @@ from .. import geometry
 from ..geometry import CARD_HEIGHT, CARD_WIDTH
 from ..layout import side_layout
 from ..result import AlarmKind
-from .evidence import CardEvidence, Finding
+from .evidence import CardEvidence, Finding, box_of
 
 SAMPLES_PER_SIDE = 64
 # A card edge this close to the frame's edge is taken to be cut by it.
@@ -37,6 +40,22 @@ TEXT_CUT_SLACK = 0.02
 # Labels whose box says where the label is printed: sex and nation share one box, and the
 # address box is several lines tall.
 _NOT_ANCHORS = ("nation", "address")
+# The frame's edge where the outline says it cuts the card: points this far inside the
+# frame, this far apart, at least this far inside the outline (its corners on the frame's
+# edge pushed past it first: a cut card's outline often runs along the frame's edge).
+EDGE_INSET_PX = 3
+EDGE_STEP_PX = 4
+EDGE_INSIDE_PX = 12
+EDGE_PUSH_PX = 64
+MIN_EDGE_POINTS = 8
+# A point looks like the card's ground within these L* and a*b* distances of the ground
+# around its read text (light falls off across a card; print on the cut is no ground), and
+# a cut card shows its ground on at least this share of them. Measured on seed 31's border
+# samples: every read cut card 0.48 or more (dimly lit ones lowest), the two outlines
+# stretched past the card (a clean photo, a screen) 0.21 or less.
+GROUND_L = 30.0
+GROUND_AB = 15.0
+MIN_GROUND_AT_EDGE = 0.35
 
 
 def incomplete_border(evidence: CardEvidence) -> Finding:
@@ -49,6 +68,11 @@ def incomplete_border(evidence: CardEvidence) -> Finding:
         )
     share = cut_share(evidence.quad, width, height, MARGIN_PX)
     detail = f"{share:.0%} of the outline on or beyond the frame's edge"
+    at_edge = ground_at_edge(evidence) if share > 0 else None
+    if at_edge is not None:
+        detail += f", card ground on {at_edge:.0%} of the frame's edge within it"
+        if at_edge < MIN_GROUND_AT_EDGE:
+            return Finding(AlarmKind.INCOMPLETE_BORDER, 0.0, detail=detail)
     from_labels = _card_from_labels(evidence) if share > 0 else None
     if from_labels is not None:
         slack = TEXT_CUT_SLACK * float(max(geometry.side_lengths(evidence.quad)))
@@ -116,3 +140,73 @@ def _tight_crop(quad: geometry.Quad, width: int, height: int) -> bool:
     corners_inside = geometry.within_frame(quad, width, height, slack)
     filled = geometry.quad_area(quad) >= CROP_FILL_SHARE * width * height
     return shaped_like_card and corners_inside and filled
+
+
+def ground_at_edge(evidence: CardEvidence) -> float | None:
+    """The share of the frame's edge within the outline where the photo looks like the
+    card's ground; None when the outline reaches too little of the frame's edge to tell,
+    or no text was read to take the ground from."""
+    ground = _ground_lab(evidence)
+    points = _cut_edge_points(evidence)
+    if ground is None or len(points) < MIN_EDGE_POINTS:
+        return None
+    xy = np.rint(points).astype(int)
+    lab = _lab(evidence.photo[xy[:, 1], xy[:, 0]])
+    near_l = np.abs(lab[:, 0] - ground[0]) <= GROUND_L
+    near_ab = np.hypot(lab[:, 1] - ground[1], lab[:, 2] - ground[2]) <= GROUND_AB
+    return float(np.mean(near_l & near_ab))
+
+
+def _cut_edge_points(evidence: CardEvidence) -> npt.NDArray[np.float32]:
+    """Points along the frame's edges, just inside it, well within the card's outline:
+    where the frame cuts the card, if the outline is right."""
+    height, width = evidence.photo.shape[:2]
+    inset = EDGE_INSET_PX
+    xs = np.arange(inset, width - inset, EDGE_STEP_PX, dtype=np.float32)
+    ys = np.arange(inset, height - inset, EDGE_STEP_PX, dtype=np.float32)
+    low_x, high_x = np.full_like(ys, inset), np.full_like(ys, width - 1 - inset)
+    low_y, high_y = np.full_like(xs, inset), np.full_like(xs, height - 1 - inset)
+    points = np.concatenate(
+        [
+            np.column_stack([xs, low_y]),
+            np.column_stack([xs, high_y]),
+            np.column_stack([low_x, ys]),
+            np.column_stack([high_x, ys]),
+        ]
+    )
+    outline = _pushed_out(evidence.quad, width, height).reshape(-1, 1, 2)
+    depth = [cv2.pointPolygonTest(outline, (float(x), float(y)), True) for x, y in points]
+    return points[np.asarray(depth) >= EDGE_INSIDE_PX]
+
+
+def _pushed_out(quad: geometry.Quad, width: int, height: int) -> npt.NDArray[np.float32]:
+    """The outline with its corners on the frame's edge pushed past it: the frame's edge is
+    no edge of the card."""
+    pushed = np.asarray(quad, np.float32).copy()
+    low, high_x, high_y = MARGIN_PX, width - 1 - MARGIN_PX, height - 1 - MARGIN_PX
+    pushed[pushed[:, 0] <= low, 0] -= EDGE_PUSH_PX
+    pushed[pushed[:, 1] <= low, 1] -= EDGE_PUSH_PX
+    pushed[pushed[:, 0] >= high_x, 0] += EDGE_PUSH_PX
+    pushed[pushed[:, 1] >= high_y, 1] += EDGE_PUSH_PX
+    return pushed
+
+
+def _ground_lab(evidence: CardEvidence) -> npt.NDArray[np.float32] | None:
+    """The card's unprinted ground in L*a*b*: the lighter half of the pixels in the boxes of
+    its read text, which are surely on the card whatever the outline."""
+    ground = []
+    for quad in evidence.field_quads.values():
+        x0, y0, x1, y1 = box_of(quad)
+        pixels = evidence.card[y0:y1, x0:x1].reshape(-1, 3)
+        if len(pixels):
+            level = pixels.astype(np.float32).mean(axis=1)
+            ground.append(pixels[level >= np.median(level)])
+    if not ground:
+        return None
+    return np.asarray(_lab(np.median(np.concatenate(ground), axis=0))[0], np.float32)
+
+
+def _lab(bgr: npt.ArrayLike) -> npt.NDArray[np.float32]:
+    """L*a*b* (L* 0-100, a* and b* about 0) of BGR colours, one per row."""
+    colours = np.asarray(bgr, np.float32).reshape(-1, 1, 3) / 255
+    return np.asarray(cv2.cvtColor(colours, cv2.COLOR_BGR2LAB).reshape(-1, 3), np.float32)
