@@ -168,6 +168,13 @@ def test_an_object_inside_the_portrait_box_is_seen(shift: tuple[int, int]) -> No
     assert "portrait" in found.fields
 
 
+def test_a_card_cut_past_its_side_words_is_read_and_incomplete() -> None:
+    """A card the frame cuts by a fifth on two sides, which kept too few of its side words
+    to read as one (it was ImageNoIdCard): read as a last resort, it raises -9101."""
+    photo = sample("border", "corner", 3)
+    assert -9101 in recognizer()(photo.jpeg).warn_codes
+
+
 def labelled_front(labels_at: float, card_ends_at: int = 1200) -> CardEvidence:
     """A front whose outline runs along the frame's right edge, with its labels read where
     a card `labels_at` times the outline's size would print them (over 1: the outline is

@@ -17,6 +17,7 @@ from .engine import OcrEngine, RapidOcrEngine
 from .errors import IdCardOcrError, IdCardTooSmall, ImageBlur, NoIdCard
 from .explain import MIN_CARD_WIDTH_PX, explain_no_card, width_px
 from .result import AlarmKind, CardSide, IdCardResult
+from .stages.cut import cut_candidates, reads_as_side
 from .stages.decode import decode_image
 from .stages.locate import (
     CardCandidate,
@@ -51,7 +52,6 @@ COARSE_FRAME_SLACK = 0.02
 SECOND_CARD_AREA = (0.4, 2.5)
 # The largest printed part of a card (the portrait) covers about a sixth of it.
 INNER_PART_SHARE = 0.3
-MIN_SIDE_SCORE = 2.0
 # Blur that smooths a display's sub-pixel grid (2-6 photo px) away but keeps print legible.
 DESCREEN_SIGMA = 3.0
 
@@ -86,7 +86,7 @@ class Recognizer:
         try:
             cards = self._read_cards(decoded.pixels, located.candidates)
         except (NoIdCard, IdCardTooSmall) as failure:
-            cards = self._read_descreened(decoded.pixels, failure)
+            cards = self._read_retried(decoded.pixels, located.candidates, failure)
         chosen = choose(cards, card_side)
         timings = {"decode": decoded.elapsed_ms, "locate": located.elapsed_ms}
         raised = alarms(decoded.pixels, chosen, thresholds, timings)
@@ -115,6 +115,33 @@ class Recognizer:
         if not cards:
             explain_no_card(pixels, outlines, too_small)
         return cards
+
+    def _read_retried(
+        self,
+        pixels: npt.NDArray[np.uint8],
+        candidates: Sequence[CardCandidate],
+        failure: IdCardOcrError,
+    ) -> list[ReadCard]:
+        """When no card read: the photo with a display's pixel grid blurred away, then a
+        card the frame cuts (`stages.cut`); else `failure`."""
+        try:
+            return self._read_descreened(pixels, failure)
+        except (NoIdCard, IdCardTooSmall):
+            cards = self._read_cut_card(pixels, candidates)
+            if not cards:
+                raise failure from None
+            return cards
+
+    def _read_cut_card(
+        self, pixels: npt.NDArray[np.uint8], candidates: Sequence[CardCandidate]
+    ) -> list[ReadCard]:
+        """The first outline, or card located by its text, that the frame cuts and that
+        reads with the fewer side words a cut card keeps: one card."""
+        for candidate in cut_candidates(pixels, candidates, self.engine):
+            cards, _ = self._read_each(pixels, [candidate], cut=True)
+            if cards:
+                return cards
+        return []
 
     def _read_descreened(
         self, pixels: npt.NDArray[np.uint8], failure: IdCardOcrError
@@ -181,14 +208,17 @@ class Recognizer:
                 return True
         return False
 
-    def _read_one(self, pixels: npt.NDArray[np.uint8], candidate: CardCandidate) -> ReadCard | None:
-        """The card in this outline, or None if it does not read as one card side."""
+    def _read_one(
+        self, pixels: npt.NDArray[np.uint8], candidate: CardCandidate, cut: bool = False
+    ) -> ReadCard | None:
+        """The card in this outline, or None if it does not read as one card side (`cut`:
+        the frame cuts it, and fewer side words will do)."""
         oriented = orient_card(pixels, candidate, self.engine)
         if oriented.slant > MAX_TEXT_SLANT and not candidate.whole_frame:
             return None  # an outline that is not the card's: its text comes out sheared
         text = read_text(oriented, self.engine)
         parsed = parse_card(text)
-        if parsed.side_score < MIN_SIDE_SCORE:
+        if not reads_as_side(parsed, text, cut):
             return None
         first = ReadCard(oriented, text.elapsed_ms, parsed, validate_card(parsed), _lines(text))
         fixed = rectify(oriented.quad, text, parsed.side)
@@ -199,20 +229,22 @@ class Recognizer:
             # the card changes: they are moved rather than detected and recognised again.
             moved = reorient(pixels, oriented, fixed.quad, fixed.correction)
             carried = carry_text(text, fixed.correction)
-            second = self._parsed(moved, carried, first.read_ms + carried.elapsed_ms)
+            second = self._parsed(moved, carried, first.read_ms + carried.elapsed_ms, cut)
         else:
             # A failed check often means a line was cut or skewed by the first flattening:
             # detect and read again on the corrected one.
             rectified = CardCandidate(fixed.quad, candidate.score, candidate.touches_border, False)
             again = orient_card(pixels, rectified, self.engine)
             reread = read_text(again, self.engine)
-            second = self._parsed(again, reread, first.read_ms + reread.elapsed_ms)
+            second = self._parsed(again, reread, first.read_ms + reread.elapsed_ms, cut)
         return second if second is not None and _passed(second) >= _passed(first) else first
 
-    def _parsed(self, oriented: OrientedCard, text: CardText, read_ms: float) -> ReadCard | None:
+    def _parsed(
+        self, oriented: OrientedCard, text: CardText, read_ms: float, cut: bool = False
+    ) -> ReadCard | None:
         """The card read on a corrected flattening, or None if it no longer reads as one."""
         parsed = parse_card(text)
-        if oriented.slant > MAX_TEXT_SLANT or parsed.side_score < MIN_SIDE_SCORE:
+        if oriented.slant > MAX_TEXT_SLANT or not reads_as_side(parsed, text, cut):
             return None
         return ReadCard(oriented, read_ms, parsed, validate_card(parsed), _lines(text))
 
@@ -227,7 +259,10 @@ class Recognizer:
         ][:MAX_CANDIDATES]
 
     def _read_each(
-        self, pixels: npt.NDArray[np.uint8], candidates: Sequence[CardCandidate]
+        self,
+        pixels: npt.NDArray[np.uint8],
+        candidates: Sequence[CardCandidate],
+        cut: bool = False,
     ) -> tuple[list[ReadCard], bool]:
         """The candidates that read as a card side, and whether any was too small to try."""
         cards: list[ReadCard] = []
@@ -240,7 +275,7 @@ class Recognizer:
             if width_px(candidate) < MIN_CARD_WIDTH_PX:
                 too_small = too_small or looks_like_card(pixels, candidate.quad)
                 continue
-            card = self._read_one(pixels, candidate)
+            card = self._read_one(pixels, candidate, cut)
             if card is not None:
                 cards.append(card)
         return cards, too_small

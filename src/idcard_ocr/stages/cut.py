@@ -1,0 +1,68 @@
+"""Cut cards: a card the frame cuts, read as a last resort before "no card".
+
+The frame can cut away a fifth or more of a card, and with it most of the words that tell
+its side (the front's labels all sit on its left). Such a card is still worth reading: the
+border alarm (-9101) says why the rest is missing. It is tried only when nothing else read,
+and only in outlines that reach the frame's edge, where fewer side words will do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from .. import geometry
+from ..engine import OcrEngine
+from ..standards import id_check_digit
+from .locate import CardCandidate
+from .locate_text import COARSE_DETECT_SIDE, DETECT_SIDE, locate_by_text
+from .parse import ParsedCard
+from .read import CardText
+
+__all__ = ["MIN_SIDE_SCORE", "cut_candidates", "reads_as_side"]
+
+MIN_SIDE_SCORE = 2.0
+# A card the frame cuts has lost the side words along the cut: one in place will do, or a
+# valid ID number (its check digit passes: no other print looks like that).
+MIN_CUT_SIDE_SCORE = 1.0
+CUT_MARGIN_PX = 3.0  # an outline this near the frame's edge is cut by it, as in border.py
+_ID_NUMBER = re.compile(r"[0-9]{17}[0-9Xx]")
+MAX_PER_SOURCE = 4  # outlines, or cards located by their text at one scale
+
+
+def cut_candidates(
+    pixels: npt.NDArray[np.uint8], outlines: Sequence[CardCandidate], engine: OcrEngine
+) -> Iterator[CardCandidate]:
+    """The outlines the frame cuts, then the cards located by their text that it cuts,
+    coarse scale first; each text pass only when the caller asks for more."""
+    yield from [c for c in outlines if cut_by_frame(pixels, c)][:MAX_PER_SOURCE]
+    for side in (COARSE_DETECT_SIDE, DETECT_SIDE):
+        found = locate_by_text(pixels, engine, side)
+        yield from [c for c in found if cut_by_frame(pixels, c)][:MAX_PER_SOURCE]
+
+
+def cut_by_frame(pixels: npt.NDArray[np.uint8], candidate: CardCandidate) -> bool:
+    """Whether the outline reaches the frame's edge (or past it)."""
+    height, width = pixels.shape[:2]
+    return not candidate.whole_frame and not geometry.within_frame(
+        candidate.quad, width, height, -CUT_MARGIN_PX
+    )
+
+
+def reads_as_side(parsed: ParsedCard, text: CardText, cut: bool) -> bool:
+    """Enough of a side's printed words in place; for a card the frame cuts, fewer."""
+    if parsed.side_score >= MIN_SIDE_SCORE:
+        return True
+    return cut and (parsed.side_score >= MIN_CUT_SIDE_SCORE or _valid_id_number_in(text))
+
+
+def _valid_id_number_in(text: CardText) -> bool:
+    for line in text.lines:
+        for match in _ID_NUMBER.finditer(line.text.replace(" ", "")):
+            number = match.group(0).upper()
+            if id_check_digit(number[:17]) == number[17]:
+                return True
+    return False
