@@ -175,6 +175,14 @@ def test_a_card_cut_past_its_side_words_is_read_and_incomplete() -> None:
     assert -9101 in recognizer()(photo.jpeg).warn_codes
 
 
+def test_a_cut_card_s_stretched_portrait_is_no_object() -> None:
+    """The part of a card inside the frame, flattened as a whole card, is stretched: its
+    portrait's colours spill beside its box, which is no object over it."""
+    codes = recognizer()(sample("border", "side", 21).jpeg).warn_codes
+    assert -9101 in codes
+    assert -9105 not in codes
+
+
 def labelled_front(labels_at: float, card_ends_at: int = 1200) -> CardEvidence:
     """A front whose outline runs along the frame's right edge, with its labels read where
     a card `labels_at` times the outline's size would print them (over 1: the outline is

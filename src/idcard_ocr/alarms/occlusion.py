@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from ..result import AlarmKind, CardSide
 from .blobs import blob_finding
+from .border import MARGIN_PX, cut_share
 from .evidence import (
     Box,
     CardEvidence,
@@ -55,7 +56,15 @@ AREA_RAMP = (0.004, 0.01)
 
 
 def occlusion(evidence: CardEvidence) -> Finding:
-    places = [*evidence.field_boxes().values(), *evidence.fixed_boxes().values()]
+    lines = [(box, TOUCH_PX) for box in evidence.field_boxes().values()]
+    # The part of a card inside a frame that cuts it, flattened as a whole card, is
+    # stretched: its portrait and emblem move off their boxes, and what lies beside them is
+    # their own colour. There a blob must lie over them to count (seeds 31 and 41: five cut
+    # cards raised on spills beside the portrait; no occluder was lost).
+    height, width = evidence.photo.shape[:2]
+    cut = cut_share(evidence.quad, width, height, MARGIN_PX) > 0
+    fixed = [(box, 0 if cut else TOUCH_PX) for box in evidence.fixed_boxes().values()]
+    places = lines + fixed
     return blob_finding(
         AlarmKind.OCCLUSION,
         evidence,
@@ -67,13 +76,15 @@ def occlusion(evidence: CardEvidence) -> Finding:
     )
 
 
-def _covers_any(blob: npt.NDArray[np.bool_], places: list[Box]) -> bool:
-    """Whether the blob lies over (or, for the portrait, against) printed content: what
-    covers only blank ground hides nothing, and is most often background let in by an
-    outline a little too large."""
+def _covers_any(blob: npt.NDArray[np.bool_], places: list[tuple[Box, int]]) -> bool:
+    """Whether the blob lies over (or, within each place's reach in px, against) printed
+    content: what covers only blank ground hides nothing, and is most often background let
+    in by an outline a little too large."""
     x, y, width, height = cv2.boundingRect(blob.astype(np.uint8))
-    reach = (x - TOUCH_PX, y - TOUCH_PX, x + width + TOUCH_PX, y + height + TOUCH_PX)
-    return any(overlaps(reach, place) for place in places)
+    return any(
+        overlaps((x - reach, y - reach, x + width + reach, y + height + reach), place)
+        for place, reach in places
+    )
 
 
 def occluder_mask(evidence: CardEvidence) -> npt.NDArray[np.uint8]:
