@@ -68,6 +68,14 @@ def test_a_screen_raises_no_copy_alarm(monkeypatch: pytest.MonkeyPatch) -> None:
     assert scores[AlarmKind.PHOTOCOPY] == (0.0, False)
 
 
+def test_a_blurred_photo_raises_no_screen_alarm(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = [Finding(AlarmKind.BLURRY, 1.0), Finding(AlarmKind.SCREEN, 0.5)]
+    scores = scores_with(monkeypatch, found)
+    assert scores[AlarmKind.BLURRY] == (1.0, True)
+    assert scores[AlarmKind.SCREEN] == (0.0, False)
+    assert scores_with(monkeypatch, found[1:])[AlarmKind.SCREEN] == (0.5, True)
+
+
 def test_ps_stands_on_an_otherwise_clean_photo(monkeypatch: pytest.MonkeyPatch) -> None:
     found = [Finding(AlarmKind.BLURRY, 0.1), Finding(AlarmKind.PS_ALTERED, 0.8, fields=("name",))]
     assert scores_with(monkeypatch, found)[AlarmKind.PS_ALTERED] == (0.8, True)
