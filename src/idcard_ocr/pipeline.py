@@ -16,6 +16,7 @@ from .assemble import ReadCard, alarms, assemble, choose
 from .engine import OcrEngine, RapidOcrEngine
 from .errors import IdCardOcrError, IdCardTooSmall, ImageBlur, NoIdCard
 from .explain import MIN_CARD_WIDTH_PX, explain_no_card, width_px
+from .glance import text_beside
 from .result import AlarmKind, CardSide, IdCardResult
 from .stages.cut import cut_candidates, reads_as_side
 from .stages.decode import decode_image
@@ -23,7 +24,6 @@ from .stages.locate import (
     CardCandidate,
     locate_cards,
     looks_like_card,
-    pale_share,
 )
 from .stages.locate_text import (
     COARSE_DETECT_SIDE,
@@ -39,14 +39,6 @@ from .stages.validate import validate_card
 
 MAX_CANDIDATES = 4
 MAX_TEXT_SLANT = 3.0
-GLANCE_SIDE = 640
-GLANCE_MIN_LINES = 3
-# Two cards in one photo are about the same size: a second one needs at least this share of
-# the first one's extent free beside, above or below it (perspective can shrink it a little).
-GLANCE_ROOM_SHARE = 0.6
-# A second card shows at least this much pale face, as a share of the first card's area
-# (0.4 of its size, of which 0.6 is pale: `SECOND_CARD_AREA`, `pale_card_shape`).
-GLANCE_MIN_PALE_AREA = 0.2
 COARSE_FRAME_SLACK = 0.02
 # The area of a second card against the first one's, under differing perspective.
 SECOND_CARD_AREA = (0.4, 2.5)
@@ -164,7 +156,9 @@ class Recognizer:
         """`cards` and those located by their text lines, coarse scale first: while none was
         read, or one was and the glance sees text beside it."""
         too_small = False
-        looking = not cards or (len(cards) == 1 and self._text_outside(pixels, cards[0]))
+        looking = not cards or (
+            len(cards) == 1 and text_beside(pixels, cards[0].oriented.quad, self.engine)
+        )
         past_frame: list[ReadCard] = []
         height, width = pixels.shape[:2]
         # A frame shaped like a card is likely a tight crop: at the coarse scale its text
@@ -183,30 +177,10 @@ class Recognizer:
                 more = [c for c in more if not _past_frame(c, width, height)]
             cards, too_small = cards + more, too_small or small
             looking = not cards or (
-                len(cards) == 1 and (not more or self._text_outside(pixels, cards[0]))
+                len(cards) == 1
+                and (not more or text_beside(pixels, cards[0].oriented.quad, self.engine))
             )
         return cards or past_frame, too_small
-
-    def _text_outside(self, pixels: npt.NDArray[np.uint8], card: ReadCard) -> bool:
-        """Whether a quick look finds lines of text beside the card already read: a second
-        card that no outline showed. Only the free strips of the frame are looked at."""
-        scale = min(1.0, GLANCE_SIDE / max(pixels.shape[:2]))
-        card_quad = geometry.expand_quad(card.oriented.quad, 0.05)
-        least_pale = GLANCE_MIN_PALE_AREA * geometry.quad_area(card.oriented.quad) * scale**2
-        for x0, y0, x1, y1 in _free_strips(card.oriented.quad, pixels.shape[:2]):
-            strip = cv2.resize(pixels[y0:y1, x0:x1], None, fx=scale, fy=scale)
-            if pale_share(strip) * strip.shape[0] * strip.shape[1] < least_pale:
-                continue  # no room for a card's pale face: grass, wood, a dark desk
-            boxes = self.engine.detect(np.asarray(strip, dtype=np.uint8), max(strip.shape[:2]))
-            centres = [box.quad.mean(axis=0) / scale + (x0, y0) for box in boxes]
-            outside = [
-                c
-                for c in centres
-                if cv2.pointPolygonTest(card_quad, tuple(map(float, c)), False) < 0
-            ]
-            if len(outside) >= GLANCE_MIN_LINES:
-                return True
-        return False
 
     def _read_one(
         self, pixels: npt.NDArray[np.uint8], candidate: CardCandidate, cut: bool = False
@@ -291,22 +265,6 @@ def _passed(card: ReadCard) -> int:
 
 def _all_passed(card: ReadCard) -> bool:
     return all(check.passed for check in card.validated.checks)
-
-
-def _free_strips(quad: geometry.Quad, shape: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
-    """The strips of the frame beside, above or below the card (x0, y0, x1, y1) with room
-    for another card of its size."""
-    height, width = shape[:2]
-    (x0, y0), (x1, y1) = np.clip(quad.min(axis=0), 0, None), quad.max(axis=0)
-    x0, y0, x1, y1 = int(x0), int(y0), min(int(x1) + 1, width), min(int(y1) + 1, height)
-    room_x, room_y = GLANCE_ROOM_SHARE * (x1 - x0), GLANCE_ROOM_SHARE * (y1 - y0)
-    strips = [
-        ((0, 0, x0, height), x0 >= room_x),
-        ((x1, 0, width, height), width - x1 >= room_x),
-        ((0, 0, width, y0), y0 >= room_y),
-        ((0, y1, width, height), height - y1 >= room_y),
-    ]
-    return [strip for strip, roomy in strips if roomy]
 
 
 def _inside(candidate: CardCandidate, card: ReadCard) -> bool:
