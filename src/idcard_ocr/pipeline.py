@@ -29,7 +29,7 @@ from .stages.locate_text import (
     COARSE_DETECT_SIDE,
     DETECT_SIDE,
     FINE_DETECT_SIDE,
-    locate_by_text,
+    TextFinds,
 )
 from .stages.orient import OrientedCard, orient_card, reorient
 from .stages.parse import parse_card
@@ -75,10 +75,11 @@ class Recognizer:
         """Read the card(s) in `image`; `thresholds` overrides alarm thresholds by kind."""
         decoded = decode_image(image)
         located = locate_cards(decoded.pixels)
+        texts = TextFinds(decoded.pixels, self.engine)
         try:
-            cards = self._read_cards(decoded.pixels, located.candidates)
+            cards = self._read_cards(decoded.pixels, located.candidates, texts)
         except (NoIdCard, IdCardTooSmall) as failure:
-            cards = self._read_retried(decoded.pixels, located.candidates, failure)
+            cards = self._read_retried(decoded.pixels, located.candidates, texts, failure)
         chosen = choose(cards, card_side)
         timings = {"decode": decoded.elapsed_ms, "locate": located.elapsed_ms}
         raised = alarms(decoded.pixels, chosen, thresholds, timings)
@@ -86,7 +87,10 @@ class Recognizer:
         return dataclasses.replace(result, alarms=raised)
 
     def _read_cards(
-        self, pixels: npt.NDArray[np.uint8], candidates: Sequence[CardCandidate]
+        self,
+        pixels: npt.NDArray[np.uint8],
+        candidates: Sequence[CardCandidate],
+        texts: TextFinds,
     ) -> list[ReadCard]:
         """Outlines first; then cards found by their text that no outline explained; then
         the whole frame, for a tight crop."""
@@ -99,7 +103,7 @@ class Recognizer:
             # (a scan's text passes cost up to a second before the frame was tried).
             cards, too_small = self._read_each(pixels, frames)
             frames = []
-        cards, text_too_small = self._read_by_text(pixels, cards)
+        cards, text_too_small = self._read_by_text(pixels, cards, texts)
         too_small = too_small or text_too_small
         if not cards:
             cards, frame_too_small = self._read_each(pixels, frames)
@@ -112,6 +116,7 @@ class Recognizer:
         self,
         pixels: npt.NDArray[np.uint8],
         candidates: Sequence[CardCandidate],
+        texts: TextFinds,
         failure: IdCardOcrError,
     ) -> list[ReadCard]:
         """When no card read: the photo with a display's pixel grid blurred away, then a
@@ -119,17 +124,20 @@ class Recognizer:
         try:
             return self._read_descreened(pixels, failure)
         except (NoIdCard, IdCardTooSmall):
-            cards = self._read_cut_card(pixels, candidates)
+            cards = self._read_cut_card(pixels, candidates, texts)
             if not cards:
                 raise failure from None
             return cards
 
     def _read_cut_card(
-        self, pixels: npt.NDArray[np.uint8], candidates: Sequence[CardCandidate]
+        self,
+        pixels: npt.NDArray[np.uint8],
+        candidates: Sequence[CardCandidate],
+        texts: TextFinds,
     ) -> list[ReadCard]:
         """The first outline, or card located by its text, that the frame cuts and that
         reads with the fewer side words a cut card keeps: one card."""
-        for candidate in cut_candidates(pixels, candidates, self.engine):
+        for candidate in cut_candidates(pixels, candidates, texts):
             cards, _ = self._read_each(pixels, [candidate], cut=True)
             if cards:
                 return cards
@@ -145,13 +153,14 @@ class Recognizer:
             raise failure
         smooth = np.asarray(cv2.GaussianBlur(pixels, (0, 0), DESCREEN_SIGMA), dtype=np.uint8)
         try:
-            cards = self._read_cards(smooth, locate_cards(smooth).candidates)
+            found = locate_cards(smooth).candidates
+            cards = self._read_cards(smooth, found, TextFinds(smooth, self.engine))
         except (NoIdCard, IdCardTooSmall, ImageBlur):
             raise failure from None  # the photo as taken says best why (blurred: of course)
         return [_flattened_from(pixels, card) for card in cards]
 
     def _read_by_text(
-        self, pixels: npt.NDArray[np.uint8], cards: list[ReadCard]
+        self, pixels: npt.NDArray[np.uint8], cards: list[ReadCard], texts: TextFinds
     ) -> tuple[list[ReadCard], bool]:
         """`cards` and those located by their text lines, coarse scale first: while none was
         read, or one was and the glance sees text beside it."""
@@ -169,7 +178,7 @@ class Recognizer:
             fine = side == FINE_DETECT_SIDE
             if not looking or (fine and (cards or max(height, width) <= DETECT_SIDE)):
                 break
-            more, small = self._read_each(pixels, self._text_candidates(pixels, cards, side))
+            more, small = self._read_each(pixels, _text_candidates(texts(side), cards))
             if side == COARSE_DETECT_SIDE:
                 # An outline past the frame is as often a loose guess as a cut card: the
                 # finer scale decides, and the coarse reading stands if that reads nothing.
@@ -222,16 +231,6 @@ class Recognizer:
             return None
         return ReadCard(oriented, read_ms, parsed, validate_card(parsed), _lines(text))
 
-    def _text_candidates(
-        self, pixels: npt.NDArray[np.uint8], found: list[ReadCard], detect_side: int
-    ) -> list[CardCandidate]:
-        """Cards located by their text lines, other than those already read."""
-        return [
-            c
-            for c in locate_by_text(pixels, self.engine, detect_side)
-            if all(geometry.overlap_of_smaller(c.quad, r.oriented.quad) < 0.5 for r in found)
-        ][:MAX_CANDIDATES]
-
     def _read_each(
         self,
         pixels: npt.NDArray[np.uint8],
@@ -265,6 +264,15 @@ def _passed(card: ReadCard) -> int:
 
 def _all_passed(card: ReadCard) -> bool:
     return all(check.passed for check in card.validated.checks)
+
+
+def _text_candidates(found: list[CardCandidate], read: list[ReadCard]) -> list[CardCandidate]:
+    """Cards located by their text lines, other than those already read."""
+    return [
+        c
+        for c in found
+        if all(geometry.overlap_of_smaller(c.quad, r.oriented.quad) < 0.5 for r in read)
+    ][:MAX_CANDIDATES]
 
 
 def _inside(candidate: CardCandidate, card: ReadCard) -> bool:

@@ -15,10 +15,9 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import geometry
-from ..engine import OcrEngine
 from ..standards import id_check_digit
 from .locate import CardCandidate
-from .locate_text import COARSE_DETECT_SIDE, DETECT_SIDE, locate_by_text
+from .locate_text import COARSE_DETECT_SIDE, DETECT_SIDE, TextFinds
 from .parse import ParsedCard
 from .read import CardText
 
@@ -34,13 +33,13 @@ MAX_PER_SOURCE = 4  # outlines, or cards located by their text at one scale
 
 
 def cut_candidates(
-    pixels: npt.NDArray[np.uint8], outlines: Sequence[CardCandidate], engine: OcrEngine
+    pixels: npt.NDArray[np.uint8], outlines: Sequence[CardCandidate], texts: TextFinds
 ) -> Iterator[CardCandidate]:
     """The outlines the frame cuts, then the cards located by their text that it cuts,
     coarse scale first; each text pass only when the caller asks for more."""
     yield from [c for c in outlines if cut_by_frame(pixels, c)][:MAX_PER_SOURCE]
     for side in (COARSE_DETECT_SIDE, DETECT_SIDE):
-        found = locate_by_text(pixels, engine, side)
+        found = texts(side)
         yield from [c for c in found if cut_by_frame(pixels, c)][:MAX_PER_SOURCE]
 
 

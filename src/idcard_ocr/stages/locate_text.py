@@ -60,6 +60,21 @@ def locate_by_text(
     return sorted(candidates, key=lambda c: c.score, reverse=True)
 
 
+class TextFinds:
+    """`locate_by_text` of one image, each scale run once: a request that reads the image
+    again (a card the frame cuts, after nothing else read) asks for scales it already ran.
+    One per request and image, never shared."""
+
+    def __init__(self, image: npt.NDArray[np.uint8], engine: OcrEngine) -> None:
+        self._image, self._engine = image, engine
+        self._found: dict[int, list[CardCandidate]] = {}
+
+    def __call__(self, detect_side: int) -> list[CardCandidate]:
+        if detect_side not in self._found:
+            self._found[detect_side] = locate_by_text(self._image, self._engine, detect_side)
+        return self._found[detect_side]
+
+
 def _is_line(box: DetectedBox) -> bool:
     top, right, _, _ = geometry.side_lengths(geometry.order_quad(box.quad))
     return bool(max(top, right) > 1.8 * min(top, right))
