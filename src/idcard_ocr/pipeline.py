@@ -119,29 +119,18 @@ class Recognizer:
         texts: TextFinds,
         failure: IdCardOcrError,
     ) -> list[ReadCard]:
-        """When no card read: the photo with a display's pixel grid blurred away, then a
-        card the frame cuts (`stages.cut`); else `failure`."""
+        """When no card read: the photo with a display's pixel grid blurred away, then the
+        first outline, or card located by its text, that the frame cuts and that reads with
+        the fewer side words a cut card keeps (`stages.cut`); else `failure`."""
         try:
             return self._read_descreened(pixels, failure)
         except (NoIdCard, IdCardTooSmall):
-            cards = self._read_cut_card(pixels, candidates, texts)
-            if not cards:
-                raise failure from None
-            return cards
-
-    def _read_cut_card(
-        self,
-        pixels: npt.NDArray[np.uint8],
-        candidates: Sequence[CardCandidate],
-        texts: TextFinds,
-    ) -> list[ReadCard]:
-        """The first outline, or card located by its text, that the frame cuts and that
-        reads with the fewer side words a cut card keeps: one card."""
+            pass
         for candidate in cut_candidates(pixels, candidates, texts):
             cards, _ = self._read_each(pixels, [candidate], cut=True)
             if cards:
                 return cards
-        return []
+        raise failure
 
     def _read_descreened(
         self, pixels: npt.NDArray[np.uint8], failure: IdCardOcrError
