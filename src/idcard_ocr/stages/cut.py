@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import geometry
-from ..standards import id_check_digit
+from ..standards import id_number_facts
 from .locate import CardCandidate
 from .locate_text import COARSE_DETECT_SIDE, DETECT_SIDE, TextFinds
 from .parse import ParsedCard
@@ -59,9 +59,8 @@ def reads_as_side(parsed: ParsedCard, text: CardText, cut: bool) -> bool:
 
 
 def _valid_id_number_in(text: CardText) -> bool:
-    for line in text.lines:
-        for match in _ID_NUMBER.finditer(line.text.replace(" ", "")):
-            number = match.group(0).upper()
-            if id_check_digit(number[:17]) == number[17]:
-                return True
-    return False
+    return any(
+        id_number_facts(match.group(0).upper()).check_ok
+        for line in text.lines
+        for match in _ID_NUMBER.finditer(line.text.replace(" ", ""))
+    )
