@@ -219,7 +219,9 @@ def _refine_corners(quad: Quad, contour: npt.NDArray[Any]) -> Quad:
         side = _points_along(points, start, end)
         if len(side) < 8:
             return quad
-        vx, vy, x0, y0 = cv2.fitLine(side, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        # Least squares, not a robust fit: the points are the middle of one side already,
+        # and the Huber fit's iterations cost 8 ms a photo on the photo benchmark.
+        vx, vy, x0, y0 = cv2.fitLine(side, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
         lines.append((float(vx), float(vy), float(x0), float(y0)))
     corners = [
         geometry.line_intersection(lines[i - 1][2:], lines[i - 1][:2], lines[i][2:], lines[i][:2])
