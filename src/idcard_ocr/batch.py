@@ -166,9 +166,10 @@ def _init_worker(options: BatchOptions, threads: int) -> None:
     """Runs once in each worker process: load the models, leave Ctrl-C to the parent."""
     global _recognizer, _options
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from .engine import RapidOcrEngine
+    from .engine import RapidOcrEngine, share_cores
     from .pipeline import Recognizer
 
+    share_cores(threads)
     _recognizer = Recognizer(RapidOcrEngine(threads=threads))
     _recognizer.engine  # noqa: B018  load the models now, not inside the first file's time
     _options = options

@@ -76,6 +76,13 @@ def rec_batches(ratios: Sequence[float]) -> list[list[int]]:
 _LOADING = threading.Lock()
 
 
+def share_cores(threads: int) -> None:
+    """In one of several processes that share the cores: OpenCV's own thread pool cut to
+    `threads`, as ONNX Runtime's is by `RapidOcrEngine(threads)`. Two processes with 2
+    threads in each pool read 6.8 photos/s together, with 1 thread each 7.3."""
+    cv2.setNumThreads(threads)
+
+
 @contextmanager
 def _no_spinning() -> Iterator[None]:
     """Sessions created inside have ONNX Runtime's intra-op threads sleep between parallel

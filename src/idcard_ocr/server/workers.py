@@ -18,7 +18,7 @@ import anyio
 import anyio.to_thread
 import numpy as np
 
-from ..engine import RapidOcrEngine
+from ..engine import RapidOcrEngine, share_cores
 from ..errors import OcrFailed, RequestLimitExceeded
 from ..pipeline import Recognizer
 from ..result import AlarmKind, CardSide, IdCardResult
@@ -60,10 +60,10 @@ class Workers:
 
 class ProcessReader:
     """The recognizer in `processes` worker processes, each with its own models and
-    `threads` ONNX Runtime threads.
+    `threads` inference and OpenCV threads (default: its share of the cores).
 
     Inference is CPU-bound: one process per core avoids the GIL (locate, parse and alarms
-    are Python); each may use all cores for inference, its threads sleeping when idle.
+    are Python).
     Requests are handed to whichever process is free, so a slow card never holds up others
     behind it as it would with one uvicorn process per core and sticky keep-alive
     connections. A crashed process fails its request and the pool is rebuilt.
@@ -71,11 +71,10 @@ class ProcessReader:
 
     def __init__(self, processes: int, threads: int = 0) -> None:
         self._processes = processes
-        # Every process may use every core: its inference threads sleep rather than spin
-        # when idle (see engine), so a lone request gets both cores (HTTP p50 313 -> 245 ms
-        # at concurrency 1) and at concurrency 4 throughput was no lower (2.14 against 1.94
-        # cards/s with 1 thread each, same run, busy machine).
-        self._threads = threads or (os.cpu_count() or 1)
+        # Each process its share of the cores: with every process free to use every core,
+        # a lone request was faster (HTTP p50 245 against 313 ms at concurrency 1), but
+        # under load the pools' threads contend (`share_cores`), and throughput is the goal.
+        self._threads = threads or max(1, (os.cpu_count() or 1) // processes)
         self._lock = threading.Lock()
         self._pool = self._new_pool()
         self._ready = threading.Event()
@@ -145,6 +144,7 @@ def _load_models(threads: int) -> None:
     # Ctrl-C reaches the whole process group; the server process decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    share_cores(threads)
     _RECOGNIZER = Recognizer(RapidOcrEngine(threads))
     _RECOGNIZER.engine.detect(np.full((64, 64, 3), 255, np.uint8), 64)
 
