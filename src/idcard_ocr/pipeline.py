@@ -109,7 +109,7 @@ class Recognizer:
             cards, frame_too_small = self._read_each(pixels, frames)
             too_small = too_small or frame_too_small
         if not cards:
-            explain_no_card(pixels, outlines, too_small)
+            explain_no_card(pixels, outlines, texts.found(), too_small)
         return cards
 
     def _read_retried(

@@ -74,6 +74,10 @@ class TextFinds:
             self._found[detect_side] = locate_by_text(self._image, self._engine, detect_side)
         return self._found[detect_side]
 
+    def found(self) -> list[CardCandidate]:
+        """The candidates of every scale run so far, finest last; runs none anew."""
+        return [c for side in sorted(self._found) for c in self._found[side]]
+
 
 def _is_line(box: DetectedBox) -> bool:
     top, right, _, _ = geometry.side_lengths(geometry.order_quad(box.quad))
