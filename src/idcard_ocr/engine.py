@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -75,6 +76,11 @@ def rec_batches(ratios: Sequence[float]) -> list[list[int]]:
 
 
 _LOADING = threading.Lock()
+
+# ONNX Runtime 1.31 queues usage events (device id, CPU, OS, Python path) in ~/.cache for
+# upload to Microsoft from the moment it is imported, unless this is set first; this module
+# is imported with the package, before anything imports onnxruntime.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 
 def share_cores(threads: int) -> None:
