@@ -102,10 +102,17 @@ def time_method(method: Method, cases: list[Case], deadline: Deadline) -> Timing
     return timings
 
 
-def in_process(cases: list[Case], baseline: bool, deadline: Deadline) -> dict[str, Timings]:
+FLUSHED_NAIVE = "naive, subnormals flushed"
+
+
+def in_process(
+    cases: list[Case], baseline: bool, flushed: bool, deadline: Deadline
+) -> dict[str, Timings]:
     methods: dict[str, Method] = {"ours": ours(Recognizer())}
     if baseline:
         methods["naive RapidOCR"] = naive()
+    if flushed:
+        methods[FLUSHED_NAIVE] = naive(flushed=True)
     results: dict[str, Timings] = {}
     for name, method in methods.items():
         attempt(method, cases[0])  # warm-up: model load and first-call allocations
@@ -347,11 +354,12 @@ def summary_rows(local: dict[str, Timings], server: ServerStats | None) -> list[
 
 def print_ratios(local: dict[str, Timings], server: ServerStats | None) -> None:
     ours_p50 = local["ours"].pct(50)
-    if "naive RapidOCR" in local:
-        ratio = local["naive RapidOCR"].pct(50) / ours_p50
-        word = "faster" if ratio >= 1 else "slower"
-        shown = ratio if ratio >= 1 else 1 / ratio
-        print(f"ours is {shown:.1f}x {word} than the naive baseline (p50)")
+    for name in ("naive RapidOCR", FLUSHED_NAIVE):
+        if name in local:
+            ratio = local[name].pct(50) / ours_p50
+            word = "faster" if ratio >= 1 else "slower"
+            shown = ratio if ratio >= 1 else 1 / ratio
+            print(f"ours is {shown:.1f}x {word} than {name} (p50)")
     if server is None or not server.levels:
         return
     rates = {lv: len(t.ms) / t.wall_s for lv, t in server.levels.items() if t.wall_s and t.ms}
@@ -383,6 +391,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument(
+        "--flushed-baseline",
+        action="store_true",
+        help="also time the naive baseline with its models' subnormal weights set to zero",
+    )
     parser.add_argument("--time-limit", type=float, default=1800.0, help="seconds, whole run")
     return parser.parse_args()
 
@@ -400,7 +413,7 @@ def main() -> None:
     cases = card_cases(args.seed, args.count)
     if not cases:
         sys.exit("no card photos in the set: raise --count")
-    local = in_process(cases, not args.skip_baseline, deadline)
+    local = in_process(cases, not args.skip_baseline, args.flushed_baseline, deadline)
     title = f"in process: {len(cases)} card photos of {args.count}, seed {args.seed}"
     header = ["method", "images", "errors", "p50 ms", "p95 ms", "mean ms", "images/s"]
     print_table(title, header, [latency_row(name, t) for name, t in local.items()])

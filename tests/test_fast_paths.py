@@ -1,7 +1,7 @@
 """The speed-ups that must not change answers: the models without subnormal weights,
-recognition batches, a rectified card read once (its lines carried onto the corrected
-flattening instead of read again), JPEGs decoded by OpenCV, and the outline's edge support
-measured in one vectorised pass."""
+outlines whose print stands on end not read, recognition batches, a rectified card read
+once (its lines carried onto the corrected flattening instead of read again), JPEGs decoded
+by OpenCV, and the outline's edge support measured in one vectorised pass."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from idcard_ocr.engine import (
     REC_MAX_BATCH,
     REC_MAX_PADDING,
     REC_MIN_RATIO,
+    DetectedBox,
     rec_batches,
     without_subnormals,
 )
@@ -26,7 +27,8 @@ from idcard_ocr.geometry import CARD_HEIGHT, CARD_WIDTH
 from idcard_ocr.layout import side_layout
 from idcard_ocr.result import CardSide
 from idcard_ocr.stages.decode import decode_image
-from idcard_ocr.stages.locate import _edge_support, gradient_magnitude
+from idcard_ocr.stages.locate import CardCandidate, _edge_support, gradient_magnitude
+from idcard_ocr.stages.orient import OrientedCard
 from idcard_ocr.stages.read import CardText, TextLine, carry_text
 from idcard_ocr.stages.rectify import rectify
 
@@ -180,3 +182,31 @@ def test_the_shipped_detector_loses_its_subnormals() -> None:
         tiny = np.finfo(np.float32).tiny
         found = sum(int(((w != 0) & (np.abs(w) < tiny)).sum()) for w in weights)
         assert (found > 100_000) == has_subnormals
+
+
+def _oriented(boxes: list[tuple[float, float, float, float]]) -> OrientedCard:
+    """A flattened card whose detector found these boxes (x0, y0, x1, y1)."""
+    quad = np.array([[0, 0], [CARD_WIDTH, 0], [CARD_WIDTH, CARD_HEIGHT], [0, CARD_HEIGHT]])
+    found = tuple(
+        DetectedBox(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32), 0.9)
+        for x0, y0, x1, y1 in boxes
+    )
+    image = np.zeros((CARD_HEIGHT, CARD_WIDTH, 3), np.uint8)
+    candidate = CardCandidate(quad.astype(np.float32), 1.0, False, False)
+    return OrientedCard(image, quad.astype(np.float32), 0.0, found, 0.0, candidate, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("boxes", "upright"),
+    [
+        ([(70, 110, 300, 145), (70, 190, 420, 225), (300, 540, 800, 575)], False),
+        # Two cards stacked and turned to landscape as one: their lines stand on end.
+        ([(100, 50, 135, 400), (160, 50, 195, 330), (600, 80, 640, 560), (700, 20, 900, 60)], True),
+        ([(500, 300, 530, 330)], False),  # one square character decides nothing
+        ([], False),
+    ],
+)
+def test_print_standing_on_end_is_no_card_worth_reading(
+    boxes: list[tuple[float, float, float, float]], upright: bool
+) -> None:
+    assert _oriented(boxes).print_upright is upright

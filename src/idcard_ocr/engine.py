@@ -91,7 +91,7 @@ def share_cores(threads: int) -> None:
 
 
 @contextmanager
-def _tuned_sessions() -> Iterator[None]:
+def tuned_sessions() -> Iterator[None]:
     """The ONNX Runtime sessions RapidOCR creates inside are built our way: from the model
     without its subnormal weights (`without_subnormals`), and with intra-op threads that
     sleep between parallel sections instead of spinning.
@@ -163,7 +163,7 @@ class RapidOcrEngine:
             params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
         try:
             ocr = RapidOCR(params=params)
-            with _tuned_sessions():
+            with tuned_sessions():
                 self._det = ocr._load_det_model()  # type: ignore[no-untyped-call]
                 self._cls = ocr._load_cls_model()  # type: ignore[no-untyped-call]
                 self._rec = ocr._load_rec_model()  # type: ignore[no-untyped-call]

@@ -186,7 +186,9 @@ class Recognizer:
         """The card in this outline, or None if it does not read as one card side (`cut`:
         the frame cuts it, and fewer side words will do)."""
         oriented = orient_card(pixels, candidate, self.engine)
-        if oriented.slant > MAX_TEXT_SLANT and not candidate.whole_frame:
+        if (
+            oriented.slant > MAX_TEXT_SLANT or oriented.print_upright
+        ) and not candidate.whole_frame:
             return None  # an outline that is not the card's: its text comes out sheared
         text = read_text(oriented, self.engine)
         parsed = parse_card(text)

@@ -41,6 +41,14 @@ class OrientedCard:
     candidate: CardCandidate
     elapsed_ms: float
 
+    @property
+    def print_upright(self) -> bool:
+        """Whether more of the text lines stand upright than lie flat. A card's print runs
+        along its long side, so such an outline is not one card's: two cards stacked,
+        turned to landscape as one, read as nothing but cost a recognition of every line."""
+        upright = sum(_is_vertical_line(box.quad) for box in self.text_boxes)
+        return upright > sum(_is_horizontal_line(box.quad) for box in self.text_boxes)
+
 
 def orient_card(
     image: npt.NDArray[np.uint8], candidate: CardCandidate, engine: OcrEngine
@@ -107,6 +115,11 @@ def _upside_down(flat: npt.NDArray[np.uint8], boxes: list[DetectedBox], engine: 
 def _is_horizontal_line(quad: Quad) -> bool:
     top, right, _, _ = geometry.side_lengths(geometry.order_quad(quad))
     return bool(top > 1.5 * right)
+
+
+def _is_vertical_line(quad: Quad) -> bool:
+    top, right, _, _ = geometry.side_lengths(geometry.order_quad(quad))
+    return bool(right > 1.5 * top)
 
 
 def _slant(boxes: list[DetectedBox]) -> float:
