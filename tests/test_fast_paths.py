@@ -20,6 +20,7 @@ from idcard_ocr.engine import (
     REC_MAX_PADDING,
     REC_MIN_RATIO,
     DetectedBox,
+    detector_input,
     rec_batches,
 )
 from idcard_ocr.errors import ImageDecodeFailed
@@ -259,7 +260,7 @@ def test_the_detector_input_is_normalised_as_rapidocr_does() -> None:
 
     image = np.random.default_rng(3).integers(0, 256, (64, 96, 3), dtype=np.uint8)
     expected = DetPreProcess(96, "max").normalize(image).transpose((2, 0, 1))[None]
-    blob = cv2.dnn.blobFromImage(image, 2 / 255, mean=(127.5, 127.5, 127.5))
+    blob = detector_input(image)
     assert blob.dtype == np.float32
     assert np.allclose(blob, expected, atol=1e-6)
 

@@ -80,21 +80,21 @@ def fuse_bias_into_gemm(model: Any) -> bool:
     return True
 
 
-def _gemm_nodes(graph: Any, matmul: Any, add: Any, classes: int) -> list[Any]:
+def _gemm_nodes(graph: Any, matmul: Any, add: Any, columns: int) -> list[Any]:
     """Flatten x's leading axes, one Gemm with the bias, and x's leading shape restored."""
     from onnx import helper, numpy_helper
 
     x, weight, bias, out = matmul.input[0], matmul.input[1], add.input[1], add.output[0]
     graph.initializer.extend(
         numpy_helper.from_array(np.array(values, np.int64), f"{out}_{suffix}")
-        for suffix, values in (("first", [0]), ("last", [-1]), ("classes", [classes]))
+        for suffix, values in (("first", [0]), ("last", [-1]), ("columns", [columns]))
     )
     return [
         helper.make_node("Flatten", [x], [f"{out}_rows"], axis=-1),
         helper.make_node("Gemm", [f"{out}_rows", weight, bias], [f"{out}_gemm"]),
         helper.make_node("Shape", [x], [f"{out}_shape"]),
         helper.make_node("Slice", [f"{out}_shape", f"{out}_first", f"{out}_last"], [f"{out}_lead"]),
-        helper.make_node("Concat", [f"{out}_lead", f"{out}_classes"], [f"{out}_dims"], axis=0),
+        helper.make_node("Concat", [f"{out}_lead", f"{out}_columns"], [f"{out}_dims"], axis=0),
         helper.make_node("Reshape", [f"{out}_gemm", f"{out}_dims"], [out]),
     ]
 
