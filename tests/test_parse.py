@@ -187,14 +187,16 @@ def test_overlapping_boxes_read_once() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"), [("张湾村一—五号", "张湾村一一五号"), ("3-2号", "3-2号")]
+    ("text", "expected"),
+    [("张湾村一—五号", "张湾村一一五号"), ("3-2号", "3-2号"), ("河口村三+组", "河口村三十组")],
 )
-def test_dash_between_numerals_is_yi(text: str, expected: str) -> None:
+def test_look_alikes_between_numerals_are_numerals(text: str, expected: str) -> None:
     assert restore_ling(text) == expected
 
 
 @pytest.mark.parametrize(
-    ("read", "nation"), [("傈傈", "傈僳"), ("维吾而", "维吾尔"), ("汉", "汉"), ("火星", "火星")]
+    ("read", "nation"),
+    [("傈傈", "傈僳"), ("维吾而", "维吾尔"), ("汉", "汉"), ("火星", "火星"), ("畬", "畲")],
 )
 def test_nation_one_character_off_is_corrected(read: str, nation: str) -> None:
     lines = [line("性别男", 0.08, 0.34), line("民族" + read, 0.3, 0.34)]

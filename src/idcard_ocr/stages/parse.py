@@ -277,16 +277,17 @@ def _id_chars(text: str) -> str:
 
 
 _CHINESE_NUMERALS = "一二三四五六七八九十〇零百"
-# What OCR reads for the numerals 〇 and 一 when they stand among other Chinese numerals.
+# What OCR reads for the numerals 〇, 一 and 十 when they stand among other Chinese numerals.
 _NUMERAL_LOOKALIKES = {
     **dict.fromkeys("Oo0○◯ОоΟο", "〇"),
     **dict.fromkeys("—－‐-_ー", "一"),
+    **dict.fromkeys("+＋", "十"),
 }
 
 
 def restore_ling(text: str) -> str:
-    """Addresses print numerals like 一〇三, which OCR reads as 一O三 or 一-三: restore the
-    numerals where a look-alike stands next to one."""
+    """Addresses print numerals like 一〇三 and 三十, which OCR reads as 一O三, 一-三 or 三+:
+    restore the numerals where a look-alike stands next to one."""
     chars = list(text)
     changed = True
     while changed:

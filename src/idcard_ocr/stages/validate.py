@@ -26,6 +26,9 @@ _DIGIT_CONFUSIONS = {
     "8": "0369",
     "9": "08",
 }
+# One-character group names the recogniser reads as a look-alike character: 畬 is the older
+# form of 畲 (She), which general-purpose Chinese text uses and the card never prints.
+_NATION_LOOKALIKES = {"畬": "畲"}
 
 
 # A number read this surely is taken as printed: a wrong check digit then means a forged or
@@ -136,6 +139,8 @@ def _closest_nation(text: str) -> str:
     if exact is not None:
         return exact
     bare = text.removesuffix("族")
+    if bare in _NATION_LOOKALIKES:
+        return _NATION_LOOKALIKES[bare]
     near = [
         n
         for n in standards.NATIONS
