@@ -8,16 +8,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
 from .errors import OcrFailed
+from .int8 import quantized_model, ranges_file
 from .model_rewrites import prepared_model
 
 Image = npt.NDArray[np.uint8]
+Precision = Literal["int8", "float32"]
 
 
 @dataclass(frozen=True)
@@ -98,11 +100,12 @@ def share_cores(threads: int) -> None:
 
 
 @contextmanager
-def tuned_sessions() -> Iterator[None]:
+def tuned_sessions(precision: Precision = "float32") -> Iterator[None]:
     """The ONNX Runtime sessions RapidOCR creates inside are built our way: from the model
     rewritten to run faster (`model_rewrites.prepared_model`: no subnormal weights, the
-    recogniser's bias fused into its classifier), and with intra-op threads that sleep
-    between parallel sections instead of spinning.
+    recogniser's bias fused into its classifier; with `precision` int8, the convolutions of
+    the models `int8.ranges_file` has ranges for in int8), and with intra-op threads that
+    sleep between parallel sections instead of spinning.
 
     A spinning thread burns a core that the other worker process, the alarm detectors or
     another model needs: on 2 busy cores, 2 spinning threads were 1.5x slower than 2
@@ -116,6 +119,9 @@ def tuned_sessions() -> Iterator[None]:
     def session(model_path: str, sess_options: Any, providers: Any) -> Any:
         sess_options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         model = prepared_model(Path(model_path).read_bytes())
+        ranges = ranges_file(model_path) if precision == "int8" else None
+        if ranges is not None:
+            model = quantized_model(model, ranges)
         return original(model, sess_options=sess_options, providers=providers)
 
     with _LOADING:
@@ -131,9 +137,10 @@ class RapidOcrEngine:
 
     RapidOCR's own `__call__` stores per-call options on the shared object, which is unsafe
     in a concurrent server, so this adapter calls its three stage objects directly.
+    `precision` int8 runs most of the recogniser's convolutions in int8 (`int8`).
     """
 
-    def __init__(self, threads: int = 0) -> None:
+    def __init__(self, threads: int = 0, precision: Precision = "int8") -> None:
         from rapidocr import RapidOCR  # heavy import, kept out of module import time
 
         # No memory arena (RapidOCR's default): it was 5-10% faster, but it keeps the buffers
@@ -145,7 +152,7 @@ class RapidOcrEngine:
             params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
         try:
             ocr = RapidOCR(params=params)
-            with tuned_sessions():
+            with tuned_sessions(precision):
                 self._det = ocr._load_det_model()  # type: ignore[no-untyped-call]
                 self._cls = ocr._load_cls_model()  # type: ignore[no-untyped-call]
                 self._rec = ocr._load_rec_model()  # type: ignore[no-untyped-call]

@@ -1,0 +1,119 @@
+"""The recogniser's convolutions in int8, from activation ranges measured once.
+
+Three quarters of recognition is convolution, and ONNX Runtime runs an int8 convolution on a
+CPU's integer dot-product instructions faster than a float32 one.
+
+Weights are quantised per output channel, in 7 bits, as the model loads (~0.8 s).
+Activations need their ranges, which `tools/calibrate_int8.py` measured once, running the
+float32 pipeline over synthetic cards, and stored as an ONNX Runtime calibration cache beside
+the package: a model without one (the detector, the orientation classifier) stays in float32,
+and so do some of the recogniser's convolutions (`float32_convolutions`).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+__all__ = ["float32_convolutions", "quantization_scheme", "quantized_model", "ranges_file"]
+
+
+def ranges_file(model_name: str) -> Path | None:
+    """The calibration cache shipped for the model file `model_name`, if there is one."""
+    path = Path(str(resources.files("idcard_ocr") / "data" / f"{Path(model_name).stem}.int8.json"))
+    return path if path.is_file() else None
+
+
+def quantization_scheme() -> dict[str, Any]:
+    """How both the calibration tool and the loader quantise: they must agree."""
+    from onnxruntime.quantization import QuantFormat, QuantType
+
+    return {
+        "quant_format": QuantFormat.QDQ,
+        "per_channel": True,
+        # Unsigned activations and signed weights: the u8s8 kernels of AVX512-VNNI and AVX-VNNI.
+        "activation_type": QuantType.QUInt8,
+        "weight_type": QuantType.QInt8,
+        # Weights in 7 bits: x86 CPUs without VNNI multiply u8 by s8 with VPMADDUBSW, whose
+        # 16-bit sums of two products saturate past 32767 (255 x 127 x 2 does; 255 x 63 x 2
+        # does not). Over 406 held-out text lines this changed 2 more readings from float32
+        # than 8-bit weights did, all on stray marks read as one character.
+        "reduce_range": True,
+        "op_types_to_quantize": ["Conv"],
+    }
+
+
+def opset13(model: bytes) -> Any:
+    """The model at ONNX opset 13: per-channel scales need DequantizeLinear's `axis`, which
+    the shipped opset 11 models lack."""
+    import onnx
+    from onnx import version_converter
+
+    return version_converter.convert_version(onnx.load_from_string(model), 13)
+
+
+# Convolutions that stay in float32 besides the stem and the depthwise ones: the two most
+# sensitive left, found by quantising one convolution at a time and counting the time steps
+# whose character changed over 77 held-out batches (Conv.50: 26, Conv.53: 22, the next 16;
+# the whole model: 80). Both project the last blocks' 768 channels back to 384; in int8 they
+# dropped the 〇 of "中山街六〇号" at confidence 1.000, the one field of 980 int8 read wrong.
+# With them in float32 a 6x48x480 batch takes 142 instead of 124 ms on one Zen 4 thread
+# (all float32: 214).
+SENSITIVE = ("Conv.50", "Conv.53")
+
+
+def float32_convolutions(model: Any) -> list[str]:
+    """The names of `model`'s convolutions that stay in float32: the grouped (depthwise) ones,
+    the stem before the first of them, and the `SENSITIVE`.
+
+    ONNX Runtime's int8 depthwise kernel is slower than its float32 one: with them in int8,
+    a 6x48x480 recognition batch took 115 instead of 69 ms on two Zen 4 threads. The stem
+    sees the pixels: in int8 it made most of the difference from float32 (time steps whose
+    character changed, over 77 held-out batches: 80 with it, 54 without).
+    """
+    convolutions = [node for node in model.graph.node if node.op_type == "Conv"]
+    grouped = [any(a.name == "group" and a.i > 1 for a in c.attribute) for c in convolutions]
+    stem = grouped.index(True) if any(grouped) else 0
+    return [
+        c.name for i, c in enumerate(convolutions) if i < stem or grouped[i] or c.name in SENSITIVE
+    ]
+
+
+def quantized_model(model: bytes, ranges: Path) -> bytes:
+    """`model` with its convolutions quantised to int8 (but `float32_convolutions`), using
+    the activation `ranges`."""
+    from onnxruntime.quantization import quantize_static
+
+    graph = opset13(model)
+    with tempfile.TemporaryDirectory(prefix="idcard-ocr-int8-") as tmp, _quiet_quantizer():
+        target = Path(tmp) / "model.onnx"
+        quantize_static(
+            graph,
+            target,
+            None,
+            calibration_cache_path=ranges,
+            nodes_to_exclude=float32_convolutions(graph),
+            **quantization_scheme(),
+        )
+        return target.read_bytes()
+
+
+@contextmanager
+def _quiet_quantizer() -> Iterator[None]:
+    """Drop the quantiser's advice to pre-process the model, which it logs on the root logger
+    each time: the shape inference it asks for gains nothing on these convolutions."""
+
+    def from_elsewhere(record: logging.LogRecord) -> bool:
+        return "onnxruntime" not in Path(record.pathname).parts
+
+    root = logging.getLogger()
+    root.addFilter(from_elsewhere)
+    try:
+        yield
+    finally:
+        root.removeFilter(from_elsewhere)

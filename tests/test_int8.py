@@ -1,0 +1,61 @@
+"""The int8 recogniser: its convolutions quantised with the shipped ranges (but the stem and
+the depthwise ones), and cards read the same as in float32."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+import rapidocr
+
+from cards import flat_card
+from idcard_ocr import Recognizer
+from idcard_ocr.engine import RapidOcrEngine
+from idcard_ocr.int8 import float32_convolutions, quantized_model, ranges_file
+from idcard_ocr.model_rewrites import prepared_model
+
+MODELS = Path(rapidocr.__file__).parent / "models"
+
+
+def test_the_recognisers_convolutions_run_on_int8_weights_and_inputs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import onnx
+
+    rec = "PP-OCRv6_rec_small.onnx"
+    ranges = ranges_file(rec)
+    assert ranges is not None
+    caplog.set_level(logging.DEBUG)
+    quantized = quantized_model(prepared_model((MODELS / rec).read_bytes()), ranges)
+    assert caplog.records == []  # the quantiser's advice is not passed on to our logs
+    model = onnx.load_from_string(quantized)
+    made_by = {out: node for node in model.graph.node for out in node.output}
+    int8 = {t.name for t in model.graph.initializer if t.data_type == onnx.TensorProto.INT8}
+    kept = set(float32_convolutions(model))
+    convolutions = [node for node in model.graph.node if node.op_type == "Conv"]
+    assert len(convolutions) == 57 and len(kept) == 21  # 5 in the stem, 14 depthwise, 2 more
+    for conv in convolutions:
+        activation, weight = (made_by.get(name) for name in conv.input[:2])
+        quantized_inputs = [
+            n is not None and n.op_type == "DequantizeLinear" for n in (activation, weight)
+        ]
+        assert quantized_inputs == ([False, False] if conv.name in kept else [True, True])
+        if conv.name not in kept:
+            assert weight is not None and weight.input[0] in int8
+
+
+@pytest.mark.parametrize(
+    "model", ["PP-OCRv6_det_small.onnx", "ch_ppocr_mobile_v2.0_cls_mobile.onnx"]
+)
+def test_the_detector_and_classifier_have_no_ranges_and_stay_float32(model: str) -> None:
+    assert ranges_file(model) is None
+
+
+def test_cards_read_the_same_in_int8_and_float32() -> None:
+    int8, float32 = (Recognizer(engine=RapidOcrEngine(precision=p)) for p in ("int8", "float32"))
+    for side in ("FRONT", "BACK"):
+        image, expected = flat_card(41, side)
+        fields = int8(image).tencent_fields()
+        assert fields == float32(image).tencent_fields()
+        assert {key: fields[key] for key in expected} == expected
