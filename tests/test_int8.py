@@ -59,3 +59,25 @@ def test_cards_read_the_same_in_int8_and_float32() -> None:
         fields = int8(image).tencent_fields()
         assert fields == float32(image).tencent_fields()
         assert {key: fields[key] for key in expected} == expected
+
+
+def test_int8_readings_under_the_recheck_confidence_are_float32s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cv2
+    import numpy as np
+
+    from idcard_ocr import engine
+
+    image, _ = flat_card(43, "FRONT")
+    card = cv2.imdecode(np.frombuffer(image, np.uint8), cv2.IMREAD_COLOR)
+    int8, float32 = (RapidOcrEngine(precision=p) for p in ("int8", "float32"))
+    crops = []
+    for box in int8.detect(card, 960):
+        x, y, w, h = cv2.boundingRect(box.quad.astype(np.int32))
+        crops.append(card[max(y, 0) : y + h, max(x, 0) : x + w])
+    assert len(crops) >= 8
+    monkeypatch.setattr(engine, "RECHECK_BELOW", 1.01)  # every reading is unsure
+    assert int8.recognize(crops) == float32.recognize(crops)
+    monkeypatch.setattr(engine, "RECHECK_BELOW", 0.0)  # none is
+    assert [r.text for r in int8.recognize(crops)] == [r.text for r in float32.recognize(crops)]

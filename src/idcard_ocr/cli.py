@@ -17,6 +17,7 @@ from rich.table import Table
 
 from .batch import BatchOptions, Summary, find_inputs, open_output, run_batch
 from .details import details
+from .engine import RapidOcrEngine
 from .errors import IdCardOcrError
 from .logs import configure_logging
 from .pipeline import Recognizer
@@ -50,10 +51,10 @@ def serve(
     # The port opens at once; /readyz answers 503 until the models are loaded.
     reader: _Warming | ProcessReader
     if settings.worker_processes:
-        reader = ProcessReader(settings.worker_processes)
+        reader = ProcessReader(settings.worker_processes, precision=settings.precision)
         reader.start_in_background()
     else:
-        reader = _Warming(Recognizer())
+        reader = _Warming(Recognizer(RapidOcrEngine(precision=settings.precision)))
     if settings.demo_keys:
         secret_id, secret_key = next(iter(settings.keys.items()))
         console.print(

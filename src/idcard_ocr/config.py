@@ -62,6 +62,8 @@ class Settings(BaseModel):
     """Recognition processes, each with its share of the cores as inference threads; 0
     recognises in threads of the server process instead."""
     max_queue: int = Field(default=32, ge=0)
+    precision: Literal["int8", "float32"] = "int8"
+    """The recogniser's convolutions in int8 (less CPU a card) or all in float32."""
     timestamp_skew_seconds: int = Field(default=300, ge=1)
     max_body_bytes: int = Field(default=10 * MB, ge=1)
     max_image_base64_bytes: int = Field(default=7 * MB, ge=1)

@@ -59,6 +59,10 @@ REC_MAX_BATCH = 6
 # area within this factor of the real one (one batch of all lines pads ~1.5x, and is slower
 # than one call per line).
 REC_MAX_PADDING = 1.15
+# An int8 reading less sure than this is read again in float32, whose reading it then takes:
+# strong screen moiré drives the recogniser's activations past the ranges int8 was calibrated
+# on, and two such screens of alarm seed 53 no longer read as cards. Costs ~2% of the CPU.
+RECHECK_BELOW = 0.9
 
 
 def rec_batches(ratios: Sequence[float]) -> list[list[int]]:
@@ -137,7 +141,8 @@ class RapidOcrEngine:
 
     RapidOCR's own `__call__` stores per-call options on the shared object, which is unsafe
     in a concurrent server, so this adapter calls its three stage objects directly.
-    `precision` int8 runs most of the recogniser's convolutions in int8 (`int8`).
+    `precision` int8 runs most of the recogniser's convolutions in int8 (`int8`), and reads
+    the lines it is unsure of again in float32.
     """
 
     def __init__(self, threads: int = 0, precision: Precision = "int8") -> None:
@@ -156,6 +161,11 @@ class RapidOcrEngine:
                 self._det = ocr._load_det_model()  # type: ignore[no-untyped-call]
                 self._cls = ocr._load_cls_model()  # type: ignore[no-untyped-call]
                 self._rec = ocr._load_rec_model()  # type: ignore[no-untyped-call]
+            self._rec_float32 = None
+            if precision == "int8":  # RapidOCR keeps one recogniser an instance
+                with tuned_sessions("float32"):
+                    rec = RapidOCR(params=params)._load_rec_model()  # type: ignore[no-untyped-call]
+                    self._rec_float32 = rec
         except Exception as exc:  # any model-loading failure means no OCR at all
             raise OcrFailed(f"could not load the OCR models: {exc}") from exc
 
@@ -172,19 +182,12 @@ class RapidOcrEngine:
         ]
 
     def recognize(self, crops: Sequence[Image]) -> list[Recognition]:
-        ratios = [crop.shape[1] / crop.shape[0] for crop in crops]
-        readings: list[Recognition] = [Recognition("", 0.0)] * len(crops)
-        for group in rec_batches(ratios):
-            widest = max(REC_MIN_RATIO, *(ratios[i] for i in group))
-            batch = np.stack([self._rec.resize_norm_img(crops[i], widest) for i in group])
-            lines, _ = self._rec.postprocess_op(
-                self._rec.session(batch.astype(np.float32)),
-                False,
-                wh_ratio_list=[ratios[i] for i in group],
-                max_wh_ratio=widest,
-            )
-            for index, (text, score) in zip(group, lines, strict=True):
-                readings[index] = Recognition(str(text), float(score))
+        readings = _read_lines(self._rec, crops)
+        if self._rec_float32 is not None:
+            unsure = [i for i, reading in enumerate(readings) if reading.confidence < RECHECK_BELOW]
+            again = _read_lines(self._rec_float32, [crops[i] for i in unsure])
+            for index, reading in zip(unsure, again, strict=True):
+                readings[index] = reading
         return readings
 
     def upside_down(self, crops: Sequence[Image]) -> list[float]:
@@ -194,3 +197,21 @@ class RapidOcrEngine:
         return [
             float(score) if "180" in label else 1.0 - float(score) for label, score in out.cls_res
         ]
+
+
+def _read_lines(rec: Any, crops: Sequence[Image]) -> list[Recognition]:
+    """One reading a crop from RapidOCR's recogniser stage `rec`, in `rec_batches`."""
+    ratios = [crop.shape[1] / crop.shape[0] for crop in crops]
+    readings: list[Recognition] = [Recognition("", 0.0)] * len(crops)
+    for group in rec_batches(ratios):
+        widest = max(REC_MIN_RATIO, *(ratios[i] for i in group))
+        batch = np.stack([rec.resize_norm_img(crops[i], widest) for i in group])
+        lines, _ = rec.postprocess_op(
+            rec.session(batch.astype(np.float32)),
+            False,
+            wh_ratio_list=[ratios[i] for i in group],
+            max_wh_ratio=widest,
+        )
+        for index, (text, score) in zip(group, lines, strict=True):
+            readings[index] = Recognition(str(text), float(score))
+    return readings

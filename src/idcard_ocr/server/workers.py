@@ -19,7 +19,7 @@ import anyio
 import anyio.to_thread
 import numpy as np
 
-from ..engine import RapidOcrEngine, share_cores
+from ..engine import Precision, RapidOcrEngine, share_cores
 from ..errors import OcrFailed, RequestLimitExceeded
 from ..pipeline import Recognizer
 from ..result import AlarmKind, CardSide, IdCardResult
@@ -70,8 +70,9 @@ class ProcessReader:
     connections. A crashed process fails its request and the pool is rebuilt.
     """
 
-    def __init__(self, processes: int, threads: int = 0) -> None:
+    def __init__(self, processes: int, threads: int = 0, precision: Precision = "int8") -> None:
         self._processes = processes
+        self._precision = precision
         # Each process its share of the cores: with every process free to use every core,
         # a lone request was faster (HTTP p50 245 against 313 ms at concurrency 1), but
         # under load the pools' threads contend (`share_cores`), and throughput is the goal.
@@ -86,7 +87,7 @@ class ProcessReader:
             self._processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_load_models,
-            initargs=(self._threads,),
+            initargs=(self._threads, self._precision),
         )
 
     def start(self) -> None:
@@ -140,13 +141,13 @@ _RECOGNIZER: Recognizer | None = None
 """The one recognizer of a worker process (None in the server process)."""
 
 
-def _load_models(threads: int) -> None:
+def _load_models(threads: int, precision: Precision) -> None:
     global _RECOGNIZER
     # Ctrl-C reaches the whole process group; the server process decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     share_cores(threads)
-    _RECOGNIZER = Recognizer(RapidOcrEngine(threads))
+    _RECOGNIZER = Recognizer(RapidOcrEngine(threads, precision))
     _RECOGNIZER.engine.detect(np.full((64, 64, 3), 255, np.uint8), 64)
 
 
