@@ -1,5 +1,5 @@
-"""The int8 recogniser: its convolutions quantised with the shipped ranges (but the stem and
-the depthwise ones), and cards read the same as in float32."""
+"""The int8 recogniser: its convolutions quantised with the shipped ranges (but
+`float32_convolutions`), cards read the same as in float32, and unsure lines read again."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ from idcard_ocr.int8 import float32_convolutions, quantized_model, ranges_file
 from idcard_ocr.model_rewrites import prepared_model
 
 MODELS = Path(rapidocr.__file__).parent / "models"
+
+
+@pytest.fixture(scope="module")
+def engines() -> dict[str, RapidOcrEngine]:
+    return {p: RapidOcrEngine(precision=p) for p in ("int8", "float32")}
 
 
 def test_the_recognisers_convolutions_run_on_int8_weights_and_inputs(
@@ -52,8 +57,8 @@ def test_the_detector_and_classifier_have_no_ranges_and_stay_float32(model: str)
     assert ranges_file(model) is None
 
 
-def test_cards_read_the_same_in_int8_and_float32() -> None:
-    int8, float32 = (Recognizer(engine=RapidOcrEngine(precision=p)) for p in ("int8", "float32"))
+def test_cards_read_the_same_in_int8_and_float32(engines: dict[str, RapidOcrEngine]) -> None:
+    int8, float32 = (Recognizer(engine=engines[p]) for p in ("int8", "float32"))
     for side in ("FRONT", "BACK"):
         image, expected = flat_card(41, side)
         fields = int8(image).tencent_fields()
@@ -62,7 +67,7 @@ def test_cards_read_the_same_in_int8_and_float32() -> None:
 
 
 def test_int8_readings_under_the_recheck_confidence_are_float32s(
-    monkeypatch: pytest.MonkeyPatch,
+    engines: dict[str, RapidOcrEngine], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import cv2
     import numpy as np
@@ -71,7 +76,7 @@ def test_int8_readings_under_the_recheck_confidence_are_float32s(
 
     image, _ = flat_card(43, "FRONT")
     card = cv2.imdecode(np.frombuffer(image, np.uint8), cv2.IMREAD_COLOR)
-    int8, float32 = (RapidOcrEngine(precision=p) for p in ("int8", "float32"))
+    int8, float32 = engines["int8"], engines["float32"]
     crops = []
     for box in int8.detect(card, 960):
         x, y, w, h = cv2.boundingRect(box.quad.astype(np.int32))

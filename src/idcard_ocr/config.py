@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from .int8 import Precision
 from .result import AlarmKind
 
 __all__ = [
@@ -62,7 +63,7 @@ class Settings(BaseModel):
     """Recognition processes, each with its share of the cores as inference threads; 0
     recognises in threads of the server process instead."""
     max_queue: int = Field(default=32, ge=0)
-    precision: Literal["int8", "float32"] = "int8"
+    precision: Precision = "int8"
     """The recogniser's convolutions in int8 (less CPU a card) or all in float32."""
     timestamp_skew_seconds: int = Field(default=300, ge=1)
     max_body_bytes: int = Field(default=10 * MB, ge=1)

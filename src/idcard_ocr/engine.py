@@ -8,18 +8,17 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
 from .errors import OcrFailed
-from .int8 import quantized_model, ranges_file
+from .int8 import Precision, quantized_model, ranges_file
 from .model_rewrites import prepared_model
 
 Image = npt.NDArray[np.uint8]
-Precision = Literal["int8", "float32"]
 
 
 @dataclass(frozen=True)

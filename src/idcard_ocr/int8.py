@@ -18,9 +18,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-__all__ = ["float32_convolutions", "quantization_scheme", "quantized_model", "ranges_file"]
+__all__ = [
+    "Precision",
+    "float32_convolutions",
+    "quantization_scheme",
+    "quantized_model",
+    "ranges_file",
+]
+
+Precision = Literal["int8", "float32"]
 
 
 def ranges_file(model_name: str) -> Path | None:

@@ -19,8 +19,9 @@ import anyio
 import anyio.to_thread
 import numpy as np
 
-from ..engine import Precision, RapidOcrEngine, share_cores
+from ..engine import RapidOcrEngine, share_cores
 from ..errors import OcrFailed, RequestLimitExceeded
+from ..int8 import Precision
 from ..pipeline import Recognizer
 from ..result import AlarmKind, CardSide, IdCardResult
 
