@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import random
 import tempfile
@@ -25,6 +24,7 @@ from typing import Any
 
 import cv2
 import numpy as np
+import rapidocr
 
 from idcard_ocr import Recognizer
 from idcard_ocr.engine import RapidOcrEngine
@@ -83,7 +83,7 @@ class Replay:
 def calibrate(model_file: str, tensors: list[Any]) -> Path:
     from onnxruntime.quantization import quantize_static
 
-    models = Path(str(importlib.util.find_spec("rapidocr").origin)).parent / "models"  # type: ignore[union-attr]
+    models = Path(rapidocr.__file__).parent / "models"
     model = opset13(prepared_model((models / model_file).read_bytes()))
     target = DATA / f"{Path(model_file).stem}.int8.json"
     target.unlink(missing_ok=True)  # an existing cache would be used, not measured
@@ -96,8 +96,9 @@ def calibrate(model_file: str, tensors: list[Any]) -> Path:
             calibration_cache_path=target,
             **quantization_scheme(),
         )
-    # One value a line, so that a recalibration shows in a diff as what moved.
-    target.write_text(json.dumps(json.loads(target.read_text()), indent=1) + "\n")
+    # One value a line, in a fixed order (ONNX Runtime writes its tensors in set order), so
+    # that a recalibration shows in a diff as what moved.
+    target.write_text(json.dumps(json.loads(target.read_text()), indent=1, sort_keys=True) + "\n")
     target.chmod(0o644)
     return target
 
