@@ -87,6 +87,20 @@ def test_an_exact_outline_needs_no_correction() -> None:
     assert fixed.anchors >= 4
 
 
+def test_no_correction_that_the_farthest_anchors_disagree_with() -> None:
+    quad = np.array([[100, 50], [1124, 50], [1124, 696], [100, 696]], np.float32)
+    text = _front_text(np.array([40.0, -25.0]))
+    # The ID number's box runs on past its end (a stray mark beside it), so that its right
+    # end, the anchor farthest right, no longer agrees with the others.
+    longer = np.array([[0, 0], [150, 0], [150, 0], [0, 0]], np.float32)
+    stretched = [
+        TextLine(line.text, line.confidence, line.quad + longer) if line.text.isdigit() else line
+        for line in text.lines
+    ]
+    fixed = rectify(quad, CardText(tuple(stretched), 0.0), CardSide.FRONT)
+    assert fixed.quad is None and fixed.correction is None
+
+
 def _jpeg(image: np.ndarray, exif: Image.Exif | None = None) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(image[:, :, ::-1]).save(buffer, "JPEG", quality=90, exif=exif or Image.Exif())

@@ -27,6 +27,11 @@ MIN_ANCHORS_FOR_PERSPECTIVE = 7
 # Corrections smaller than this share of the card width are not worth a second reading.
 MIN_CORRECTION = 0.015
 MAX_CORRECTION = 0.5
+# A correction is trusted only where its anchors agree: fitted to the label column and the
+# ID number's start, with its end left out as an outlier, a homography sheared the card's
+# far side (seed 71's #230: the portrait cut off, an occlusion raised on what came in). The
+# anchors the fit keeps must reach this share of all the anchors' extent, both ways.
+MIN_INLIER_REACH = 0.75
 _ID_NUMBER = re.compile(r"^[0-9]{17}[0-9Xx]$")
 
 
@@ -90,6 +95,9 @@ def _correction(
         )
         matrix = None if affine is None else np.vstack([affine, [0.0, 0.0, 1.0]])
     if matrix is None or int(inliers.sum()) < MIN_ANCHORS:
+        return None
+    kept = source[inliers.ravel() > 0]
+    if np.any(np.ptp(kept, axis=0) < MIN_INLIER_REACH * np.ptp(source, axis=0)):
         return None
     return np.asarray(matrix, dtype=np.float64)
 
