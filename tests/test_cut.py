@@ -1,4 +1,5 @@
-"""A card the frame cuts reads with fewer side words: one in place, or a valid ID number."""
+"""A card the frame cuts reads with fewer side words: one in place, or one anywhere when none
+is in place, or a valid ID number."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 
 from idcard_ocr.result import CardSide
 from idcard_ocr.stages.cut import reads_as_side
-from idcard_ocr.stages.parse import ParsedCard
+from idcard_ocr.stages.parse import ParsedCard, detect_side
 from idcard_ocr.stages.read import CardText, TextLine
 
 VALID_ID = "11010519491231002X"  # GB 11643's own example: its check digit passes
@@ -29,6 +30,16 @@ def test_a_whole_side_reads_cut_or_not() -> None:
 def test_one_side_word_reads_only_when_cut() -> None:
     assert not reads_as_side(parsed(1.0), text(), cut=False)
     assert reads_as_side(parsed(1.0), text(), cut=True)
+
+
+def test_one_side_word_out_of_place_reads_only_when_cut() -> None:
+    assert reads_as_side(parsed(0.0), text("民族汉"), cut=True)
+    assert not reads_as_side(parsed(0.0), text("民族汉"), cut=False)
+
+
+def test_with_no_side_word_in_place_the_words_anywhere_pick_the_layout() -> None:
+    # The lines sit at the card's top edge, where neither side prints these words.
+    assert detect_side(text("签发机关 阳朔县公安局", "居民身")) == (CardSide.BACK, 0.0)
 
 
 def test_a_valid_id_number_reads_when_cut() -> None:

@@ -18,14 +18,17 @@ from .. import geometry
 from ..standards import id_number_facts
 from .locate import CardCandidate
 from .locate_text import COARSE_DETECT_SIDE, DETECT_SIDE, TextFinds
-from .parse import ParsedCard
+from .parse import ParsedCard, side_words_anywhere
 from .read import CardText
 
 __all__ = ["MIN_SIDE_SCORE", "cut_candidates", "reads_as_side"]
 
 MIN_SIDE_SCORE = 2.0
 # A card the frame cuts has lost the side words along the cut: one in place will do, or a
-# valid ID number (its check digit passes: no other print looks like that).
+# valid ID number (its check digit passes: no other print looks like that). Cut by a fifth
+# or more both ways, its outline is only guessed from its text, too small, and no word sits
+# where that guess puts it: then one side word anywhere (seed 71: three such cards, two
+# fronts showing 民族, a back showing 签发机关, had read as no card at all).
 MIN_CUT_SIDE_SCORE = 1.0
 CUT_MARGIN_PX = 3.0  # an outline this near the frame's edge is cut by it, as in border.py
 _ID_NUMBER = re.compile(r"[0-9]{17}[0-9Xx]")
@@ -55,7 +58,11 @@ def reads_as_side(parsed: ParsedCard, text: CardText, cut: bool) -> bool:
     """Enough of a side's printed words in place; for a card the frame cuts, fewer."""
     if parsed.side_score >= MIN_SIDE_SCORE:
         return True
-    return cut and (parsed.side_score >= MIN_CUT_SIDE_SCORE or _valid_id_number_in(text))
+    return cut and (
+        parsed.side_score >= MIN_CUT_SIDE_SCORE
+        or side_words_anywhere(text, parsed.side) >= MIN_CUT_SIDE_SCORE
+        or _valid_id_number_in(text)
+    )
 
 
 def _valid_id_number_in(text: CardText) -> bool:

@@ -53,9 +53,13 @@ def detect_side(text: CardText) -> tuple[CardSide, float]:
     The score is 0 when both sides' words show: the region holds more than one card.
     """
     scores = {side: _side_words_in_place(text.lines, side_layout(side)) for side in CardSide}
+    if not any(scores.values()):
+        # No word in its place (a card the frame cuts, flattened from a guess): the words
+        # found anywhere still tell which layout to parse with, at score 0.
+        return max(CardSide, key=lambda s: side_words_anywhere(text, s)), 0.0
     side = max(scores, key=lambda s: scores[s])
     other = next(s for s in CardSide if s is not side)
-    if _side_words_anywhere(text.lines, side_layout(other)) >= 2:
+    if side_words_anywhere(text, other) >= 2:
         return side, 0.0
     return side, scores[side]
 
@@ -73,9 +77,10 @@ def parse_card(text: CardText) -> ParsedCard:
     return ParsedCard(side, fields, score, elapsed[0])
 
 
-def _side_words_anywhere(lines: Iterable[TextLine], layout: SideLayout) -> int:
-    joined = "".join(_SEPARATORS.sub("", line.text) for line in lines)
-    return sum(1 for word in layout.side_words if _fuzzy_find(joined, word) >= 0)
+def side_words_anywhere(text: CardText, side: CardSide) -> int:
+    """How many of the side's printed words the text holds, wherever they are."""
+    joined = "".join(_SEPARATORS.sub("", line.text) for line in text.lines)
+    return sum(1 for word in side_layout(side).side_words if _fuzzy_find(joined, word) >= 0)
 
 
 def _side_words_in_place(lines: Iterable[TextLine], layout: SideLayout) -> float:
