@@ -6,8 +6,11 @@ import numpy as np
 import pytest
 
 from idcard_ocr import Recognizer
+from idcard_ocr.alarms.evidence import CardEvidence
+from idcard_ocr.alarms.tamper import ps_altered
 from idcard_ocr.alarms.tamper_print import _strongest_step
-from idcard_ocr.result import Alarm, AlarmKind
+from idcard_ocr.geometry import CARD_HEIGHT, CARD_WIDTH
+from idcard_ocr.result import Alarm, AlarmKind, CardSide, Check
 from idcard_synth.alarms import make_alarm_sample_at, schedule
 
 SEED = 7
@@ -69,3 +72,27 @@ def test_edge_step_found_at_its_offset() -> None:
     profile[3] = np.nan  # a row without ground (all print) is skipped, not read as 0
     assert _strongest_step(profile) == pytest.approx(5.0)
     assert _strongest_step(np.full(32, 200.0, np.float32)) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("number_whole", "expected"), [(True, 1.0), (False, 0.0)], ids=["whole", "cut short"]
+)
+def test_contradictions_count_only_with_a_whole_id_number(
+    number_whole: bool, expected: float
+) -> None:
+    card = np.full((CARD_HEIGHT, CARD_WIDTH, 3), 230, np.uint8)
+    corners = [[0, 0], [CARD_WIDTH, 0], [CARD_WIDTH, CARD_HEIGHT], [0, CARD_HEIGHT]]
+    checks = (
+        Check("id_number_format", number_whole),
+        Check("id_number_check_digit", number_whole),
+        Check("birth_matches_id", False),
+    )
+    evidence = CardEvidence(
+        photo=card,
+        card=card,
+        quad=np.array(corners, np.float32),
+        side=CardSide.FRONT,
+        field_confidences={"birth": 0.99, "id_num": 0.99},
+        checks=checks,
+    )
+    assert ps_altered(evidence).score == expected

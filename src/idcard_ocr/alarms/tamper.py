@@ -25,6 +25,7 @@ CROSS_FIELD_CHECKS = {
     "birth_matches_id": ("birth", "id_num"),
     "sex_matches_id": ("sex", "id_num"),
 }
+WHOLE_ID_NUMBER = ("id_number_format", "id_number_check_digit")
 BIRTH_LINE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ID_LINE = re.compile(r"\d{17}[\dX]")
 # A raw birth line one digit off a valid ID number: on seed 7 only the edited cards of
@@ -60,7 +61,13 @@ def _printed_birth_differs(evidence: CardEvidence) -> str:
 
 
 def _contradictions(evidence: CardEvidence) -> list[str]:
+    """The cross-field checks that failed on confidently read fields, provided the ID number
+    is whole: a forger re-types one with its check digit right, while a number that a
+    finger or the frame cut short (12 digits read, seed 71's #247) contradicts everything."""
     confidence = evidence.field_confidences
+    passed = {check.name for check in evidence.checks if check.passed}
+    if not passed.issuperset(WHOLE_ID_NUMBER):
+        return []
     return [
         check.name
         for check in evidence.checks
