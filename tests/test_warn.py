@@ -79,3 +79,35 @@ def test_a_blurred_photo_raises_no_screen_alarm(monkeypatch: pytest.MonkeyPatch)
 def test_ps_stands_on_an_otherwise_clean_photo(monkeypatch: pytest.MonkeyPatch) -> None:
     found = [Finding(AlarmKind.BLURRY, 0.1), Finding(AlarmKind.PS_ALTERED, 0.8, fields=("name",))]
     assert scores_with(monkeypatch, found)[AlarmKind.PS_ALTERED] == (0.8, True)
+
+
+def test_ps_is_explained_by_an_alarm_short_of_its_threshold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    limit = warn_stage.DEFAULT_THRESHOLDS[AlarmKind.INCOMPLETE_BORDER]
+    found = [
+        Finding(AlarmKind.INCOMPLETE_BORDER, 0.9 * limit),
+        Finding(AlarmKind.PS_ALTERED, 1.0, fields=("birth", "id_num")),
+    ]
+    scores = scores_with(monkeypatch, found)
+    assert scores[AlarmKind.INCOMPLETE_BORDER] == (0.9 * limit, False)
+    assert scores[AlarmKind.PS_ALTERED] == (0.0, False)
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [
+        AlarmKind.BLURRY,
+        AlarmKind.SCREEN,
+        AlarmKind.REFLECTIVE,
+        AlarmKind.INCOMPLETE_BORDER,
+        AlarmKind.PHOTOCOPY,
+    ],
+)
+def test_occlusion_is_judged_without_other_alarms(
+    monkeypatch: pytest.MonkeyPatch, cause: AlarmKind
+) -> None:
+    found = [Finding(cause, 1.0), Finding(AlarmKind.OCCLUSION, 1.0, fields=("name",))]
+    assert scores_with(monkeypatch, found)[AlarmKind.OCCLUSION] == (0.0, False)
+    quiet = [Finding(cause, 0.1), Finding(AlarmKind.OCCLUSION, 1.0, fields=("name",))]
+    assert scores_with(monkeypatch, quiet)[AlarmKind.OCCLUSION] == (1.0, True)
