@@ -1,7 +1,8 @@
-"""Why no card was read: a small blurred card is ImageBlur, a small sharp one IdCardTooSmall.
+"""Why no card was read: a small blurred card is ImageBlur, a small sharp one IdCardTooSmall;
+a card blurred past having an outline is ImageBlur, a soft photo of no card ImageNoIdCard.
 
-Both are synthetic photos: the blurred card is 380 px wide, under the 500 px an outline needs
-to count as a blurred card, and is told by its lines of print instead.
+All are synthetic photos: the small blurred card is 380 px wide, under the 500 px an outline
+needs to count as a blurred card, and is told by its lines of print instead.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import numpy as np
 import pytest
 
 from idcard_ocr import Recognizer
-from idcard_ocr.alarms.blur import combined_width
-from idcard_ocr.errors import IdCardTooSmall, ImageBlur
+from idcard_ocr.alarms.blur import blurred_photo, combined_width
+from idcard_ocr.errors import IdCardTooSmall, ImageBlur, NoIdCard
 from idcard_synth import effects
+from idcard_synth.alarms import decode, make_alarm_sample_at
 from idcard_synth.camera import Shot, photograph
 from idcard_synth.identity import random_identity
-from idcard_synth.photo import make_photo
+from idcard_synth.photo import make_photo, make_photo_at
 from idcard_synth.render import render_card
 
 
@@ -50,6 +52,28 @@ def test_a_tiny_sharp_card_is_still_too_small() -> None:
     photo = make_photo(random.Random(0), "tiny")
     with pytest.raises(IdCardTooSmall):
         recognizer()(photo.jpeg)
+
+
+def soft_photo_of_no_card() -> bytes:
+    """A picture upscaled about six times (photo seed 2028, #323): soft all over, no card."""
+    photo = make_photo_at(2028, 323)
+    assert photo.category == "no_card"
+    return photo.jpeg
+
+
+def test_a_card_blurred_past_its_outline_is_image_blur() -> None:
+    """No outline is found (alarm seed 89, #89: defocused, on green); it was ImageNoIdCard
+    while the photo's tiles measured just under the width the whole photo needed."""
+    sample = make_alarm_sample_at(89, 89)
+    assert blurred_photo(decode(sample))
+    with pytest.raises(ImageBlur):
+        recognizer()(sample.jpeg)
+
+
+def test_a_soft_photo_of_no_card_is_no_card() -> None:
+    """It was ImageBlur: its tiles are as soft, but nothing in it is shaped like a card."""
+    with pytest.raises(NoIdCard):
+        recognizer()(soft_photo_of_no_card())
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,15 @@ from idcard_synth.scene import (
 )
 from idcard_synth.textures import BACKGROUNDS, PHOTO_LIKE, random_background
 
-__all__ = ["CATEGORIES", "CardTruth", "PhotoSample", "encode_jpeg", "make_photo", "make_photo_set"]
+__all__ = [
+    "CATEGORIES",
+    "CardTruth",
+    "PhotoSample",
+    "encode_jpeg",
+    "make_photo",
+    "make_photo_at",
+    "make_photo_set",
+]
 
 CATEGORIES: tuple[str, ...] = (
     "upright", "rotated", "perspective", "small", "large",
@@ -189,7 +197,10 @@ def make_photo(rng: random.Random, category: str) -> PhotoSample:
 
 def make_photo_set(seed: int, n: int) -> list[PhotoSample]:
     """``n`` photos cycling through :data:`CATEGORIES`; sample i depends only on (seed, i)."""
-    return [
-        make_photo(random.Random(seed * 1_000_003 + index), CATEGORIES[index % len(CATEGORIES)])
-        for index in range(n)
-    ]
+    return [make_photo_at(seed, index) for index in range(n)]
+
+
+def make_photo_at(seed: int, index: int) -> PhotoSample:
+    """Photo ``index`` of the set from ``seed``, alone (to regenerate a missed one)."""
+    category = CATEGORIES[index % len(CATEGORIES)]
+    return make_photo(random.Random(seed * 1_000_003 + index), category)
