@@ -76,6 +76,15 @@ def test_a_blurred_photo_raises_no_screen_alarm(monkeypatch: pytest.MonkeyPatch)
     assert scores_with(monkeypatch, found[1:])[AlarmKind.SCREEN] == (0.5, True)
 
 
+def test_a_card_on_a_screen_raises_no_border_alarm(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = [Finding(AlarmKind.SCREEN, 1.0), Finding(AlarmKind.INCOMPLETE_BORDER, 1.0)]
+    scores = scores_with(monkeypatch, found)
+    assert scores[AlarmKind.SCREEN] == (1.0, True)
+    assert scores[AlarmKind.INCOMPLETE_BORDER] == (0.0, False)
+    alone = scores_with(monkeypatch, found[1:])
+    assert alone[AlarmKind.INCOMPLETE_BORDER] == (1.0, True)
+
+
 def test_ps_stands_on_an_otherwise_clean_photo(monkeypatch: pytest.MonkeyPatch) -> None:
     found = [Finding(AlarmKind.BLURRY, 0.1), Finding(AlarmKind.PS_ALTERED, 0.8, fields=("name",))]
     assert scores_with(monkeypatch, found)[AlarmKind.PS_ALTERED] == (0.8, True)

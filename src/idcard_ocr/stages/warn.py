@@ -141,7 +141,11 @@ def _explanation(
     fall-off and a screen's glow shade it, and a cut card lets the background in (seeds 61
     and 71: six false occlusions so, no occluder lost). Nor is a blurred photo's spectrum:
     blur wipes out the fine grid a screen shows, and what peaks are left are the blur's own
-    ripples (a motion streak's spectrum is striped).
+    ripples (a motion streak's spectrum is striped). Nor is the outline of a card on a
+    screen: moiré hides the card's edges, and the outline found, or guessed from misread
+    text, is as often the display's picture around the card, which shows through the same
+    panel and cast as the card's ground does, at the frame's edge too (seeds 41-103: eight
+    intact cards on screens so, one cut card lost, itself a false screen alarm).
     """
     kind = finding.kind
     others = [other for other in degraded if other != kind.value]
@@ -155,6 +159,8 @@ def _explanation(
         return "a screen"
     if kind is AlarmKind.SCREEN and AlarmKind.BLURRY.value in degraded:
         return "blurred"
+    if kind is AlarmKind.INCOMPLETE_BORDER and AlarmKind.SCREEN.value in degraded:
+        return "a screen"
     return ""
 
 
