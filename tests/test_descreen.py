@@ -9,6 +9,7 @@ import numpy as np
 from idcard_ocr import Recognizer
 from idcard_ocr.alarms.screen import shows_pixel_grid
 from idcard_ocr.result import AlarmKind
+from idcard_ocr.stages.locate import locate_cards
 from idcard_synth.alarms import decode, make_alarm_sample_at
 from idcard_synth.identity import tencent_fields
 
@@ -32,3 +33,17 @@ def test_the_grid_test_needs_a_grid() -> None:
     )
     assert not shows_pixel_grid(np.asarray(plain, np.uint8))
     assert not shows_pixel_grid(np.full((100, 100, 3), 128, np.uint8))  # too small to tell
+
+
+def test_a_screen_off_the_frames_middle_shows_its_grid_in_its_outline() -> None:
+    """Seed 109 #134: a display on a table, left of the middle, the card read only with the
+    grid blurred away; the photo's middle is the table."""
+    photo = make_alarm_sample_at(109, 134)
+    assert (photo.kind, photo.variant, photo.strength) == ("screen", "lcd", 0.6)
+    pixels = decode(photo)
+    outlines = [c.quad for c in locate_cards(pixels).candidates if not c.whole_frame]
+    assert not shows_pixel_grid(pixels)
+    assert shows_pixel_grid(pixels, outlines)
+    result = Recognizer()(photo.jpeg)
+    assert result.sides  # read, where without the grid test it was ImageNoIdCard
+    assert -9103 in result.warn_codes

@@ -122,8 +122,9 @@ class Recognizer:
         """When no card read: the photo with a display's pixel grid blurred away, then the
         first outline, or card located by its text, that the frame cuts and that reads with
         the fewer side words a cut card keeps (`stages.cut`); else `failure`."""
+        outlines = [c.quad for c in candidates if not c.whole_frame][:MAX_CANDIDATES]
         try:
-            return self._read_descreened(pixels, failure)
+            return self._read_descreened(pixels, outlines, failure)
         except (NoIdCard, IdCardTooSmall):
             pass
         for candidate in cut_candidates(pixels, candidates, texts):
@@ -133,12 +134,16 @@ class Recognizer:
         raise failure
 
     def _read_descreened(
-        self, pixels: npt.NDArray[np.uint8], failure: IdCardOcrError
+        self,
+        pixels: npt.NDArray[np.uint8],
+        outlines: Sequence[geometry.Quad],
+        failure: IdCardOcrError,
     ) -> list[ReadCard]:
         """A card on a screen photographed close: the display's pixel grid can drown its
-        outline and print. Read again with the grid blurred away (the alarms and crops still
-        see the photo as taken), or raise `failure`."""
-        if not shows_pixel_grid(pixels):
+        outline and print. When the grid shows in the photo's middle or in an outline found
+        (a display's), read again with it blurred away (the alarms and crops still see the
+        photo as taken), or raise `failure`."""
+        if not shows_pixel_grid(pixels, outlines):
             raise failure
         smooth = np.asarray(cv2.GaussianBlur(pixels, (0, 0), DESCREEN_SIGMA), dtype=np.uint8)
         try:

@@ -9,6 +9,8 @@ windows on the card's plain ground, in grey and in chroma (the sub-pixels' colou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +31,7 @@ PEAK_RAMP = (2.7, 3.3)  # log-magnitude over the ring's median
 
 
 def screen(evidence: CardEvidence) -> Finding:
-    windows = _windows(evidence)
+    windows = _windows(evidence.photo, evidence.quad)
     if not windows:
         return Finding(AlarmKind.SCREEN, 0.0, detail="card too small for a spectrum")
     prominence = float(np.median(peak_prominences(windows)))
@@ -37,18 +39,22 @@ def screen(evidence: CardEvidence) -> Finding:
     return Finding(AlarmKind.SCREEN, ramp(prominence, *PEAK_RAMP), detail=detail)
 
 
-def shows_pixel_grid(photo: npt.NDArray[np.uint8]) -> bool:
-    """Whether the middle of the photo, card or no card, shows a display's pixel grid as
-    plainly as a re-captured card's ground does."""
+def shows_pixel_grid(photo: npt.NDArray[np.uint8], outlines: Sequence[geometry.Quad] = ()) -> bool:
+    """Whether the middle of the photo, card or no card, or what lies inside one of the
+    `outlines` found in it, shows a display's pixel grid as plainly as a re-captured card's
+    ground does. A screen held off the middle of the frame still has its outline found."""
     height, width = photo.shape[:2]
     if min(height, width) < 2 * WINDOW:
         return False
-    windows = [
+    middle = [
         window
         for fx, fy in PHOTO_CENTRES
         for window in _grey_and_chroma(_window_at(photo, round(fx * width), round(fy * height)))
     ]
-    return float(np.median(peak_prominences(windows))) >= PEAK_RAMP[1]
+    return any(
+        windows and float(np.median(peak_prominences(windows))) >= PEAK_RAMP[1]
+        for windows in (middle, *(_windows(photo, quad) for quad in outlines))
+    )
 
 
 def _window_at(photo: npt.NDArray[np.uint8], cx: int, cy: int) -> npt.NDArray[np.uint8]:
@@ -105,19 +111,20 @@ _MIDDLES = (_RING_STARTS + (_RING_SIZES - 1) // 2, _RING_STARTS + _RING_SIZES //
 _RING_LIFT = 100.0 * np.arange(len(_RING_SIZES))
 
 
-def _windows(evidence: CardEvidence) -> list[npt.NDArray[np.float32]]:
-    """Grey and chroma windows of the photo around the card's ground points."""
-    height, width = evidence.photo.shape[:2]
+def _windows(photo: npt.NDArray[np.uint8], quad: geometry.Quad) -> list[npt.NDArray[np.float32]]:
+    """Grey and chroma windows of the photo around the ground points of the card in `quad`."""
+    height, width = photo.shape[:2]
+    to_photo = geometry.unwarp_matrix(quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT)
     centres = geometry.map_points(
-        [(x * geometry.CARD_WIDTH, y * geometry.CARD_HEIGHT) for x, y in CENTRES],
-        evidence.to_photo,
+        [(x * geometry.CARD_WIDTH, y * geometry.CARD_HEIGHT) for x, y in CENTRES], to_photo
     )
+    outline = np.asarray(quad, np.float32)
     windows: list[npt.NDArray[np.float32]] = []
     half = WINDOW // 2
     for cx, cy in np.rint(centres).astype(int):
         if half <= cx <= width - half and half <= cy <= height - half:
-            patch = evidence.photo[cy - half : cy + half, cx - half : cx + half]
-            if cv2.pointPolygonTest(evidence.quad, (float(cx), float(cy)), True) >= half:
+            patch = photo[cy - half : cy + half, cx - half : cx + half]
+            if cv2.pointPolygonTest(outline, (float(cx), float(cy)), True) >= half:
                 windows.extend(_grey_and_chroma(patch))
     return windows
 
