@@ -78,8 +78,9 @@ DEGRADING = (
 sound photos only (`_explanation`)."""
 UNSOUND_SHARE = 0.5
 """A degrading alarm scoring this share of its threshold already fakes PS evidence: a card
-the frame cuts at 0.78 (threshold 0.8) or a finger at 0.38 (0.5) had their ID numbers
-misread into contradictions (seed 71; no PS-edited card of seeds 61 or 71 scored so)."""
+the frame cuts at 0.78 (border threshold then 0.8) or a finger at 0.38 (occlusion threshold
+then 0.5) had their ID numbers misread into contradictions (seed 71; no PS-edited card of
+seeds 61 or 71 scored so)."""
 COPIES = (AlarmKind.PHOTOCOPY, AlarmKind.MONOCHROME_COPY)
 """A screen redraws the card's colours too: no copy alarm beside it."""
 
