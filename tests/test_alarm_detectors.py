@@ -24,7 +24,7 @@ from idcard_ocr.errors import ImageBlur
 from idcard_ocr.geometry import CARD_HEIGHT, CARD_WIDTH
 from idcard_ocr.layout import side_layout
 from idcard_ocr.result import Alarm, AlarmKind, CardSide, Check, IdCardResult
-from idcard_synth.alarms import AlarmSample, make_alarm_sample
+from idcard_synth.alarms import AlarmSample, make_alarm_sample, make_alarm_sample_at
 
 
 @cache
@@ -166,6 +166,43 @@ def test_an_object_inside_the_portrait_box_is_seen(shift: tuple[int, int]) -> No
     found = occlusion(portrait_card(shift, coin=True))
     assert found.score >= 0.5
     assert "portrait" in found.fields
+
+
+def pen_card(degrees: float) -> CardEvidence:
+    """A plain light card with an address line, under a silver pen 100 px wide turned
+    `degrees` from the card's rows: a cylinder shaded like the card at its middle, darker
+    only at its rims."""
+    card = np.full((CARD_HEIGHT, CARD_WIDTH, 3), 215, np.uint8)
+    address = np.array([[180, 380], [620, 380], [620, 420], [180, 420]], np.float32)
+    along = np.array([np.cos(np.radians(degrees)), np.sin(np.radians(degrees))])
+    across = np.array([-along[1], along[0]])
+    middle = np.array([400, 400])
+    for offset in range(-50, 51):  # draw the cylinder line by line across its width
+        level = 215 - 110 * (abs(offset) / 50) ** 4
+        start, end = (middle + side * 600 * along + offset * across for side in (-1, 1))
+        cv2.line(card, tuple(map(round, start)), tuple(map(round, end)), (level,) * 3, 2)
+    quad = np.array([[0, 0], [CARD_WIDTH, 0], [CARD_WIDTH, CARD_HEIGHT], [0, CARD_HEIGHT]])
+    fields = {"address": address}
+    return CardEvidence(card, card, quad.astype(np.float32), CardSide.FRONT, fields)
+
+
+def test_a_light_pen_across_the_print_is_an_object() -> None:
+    """Only its rims are darker than the card, each thinner than a character: its two long
+    straight edges tell it."""
+    found = occlusion(pen_card(25.0))
+    assert found.score >= 0.5
+    assert "address" in found.fields
+
+
+def test_long_straight_edges_along_the_rows_are_no_pen() -> None:
+    """A row of print or the card's own edge is as long and straight, along the card."""
+    assert occlusion(pen_card(2.0)).score == 0.0
+
+
+def test_a_silver_pen_in_a_photo_is_an_object() -> None:
+    """Alarm seed 107, #257: a silver pen over the address scored 0 before its edges were
+    looked for."""
+    assert -9105 in recognizer()(make_alarm_sample_at(107, 257).jpeg).warn_codes
 
 
 def test_a_card_cut_past_its_side_words_is_read_and_incomplete() -> None:

@@ -69,3 +69,25 @@ def test_card_shaped_frames_are_scans_not_camera_photos(
     width: int, height: int, shaped: bool
 ) -> None:
     assert geometry.card_shaped(width, height) is shaped
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "band"),
+    [
+        # Side by side 100 apart over x 50..300 (the first's own span bounds the strip).
+        ((0, 0, 300, 0), (50, 100, 400, 100), [[50, 0], [300, 0], [300, 100], [50, 100]]),
+        ((0, 0, 300, 0), (400, 100, 50, 100), [[50, 0], [300, 0], [300, 100], [50, 100]]),
+        ((0, 0, 300, 0), (0, 30, 300, 30), None),  # closer than the least gap
+        ((0, 0, 300, 0), (0, 100, 300, 160), None),  # not parallel: 11 degrees apart
+        ((0, 0, 300, 0), (250, 100, 600, 100), None),  # side by side over 50 of 300
+    ],
+)
+def test_band_between_parallel_segments(
+    first: tuple[int, ...], second: tuple[int, ...], band: list[list[int]] | None
+) -> None:
+    found = geometry.band_between(first, second, 3.0, (40.0, 170.0))
+    if band is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert np.allclose(found, band, atol=1e-4)

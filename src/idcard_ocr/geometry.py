@@ -157,3 +157,29 @@ def photo_scale(quad: Quad) -> float:
     """Photo pixels per flattened-card pixel, along the card's width (never zero)."""
     top, _, bottom, _ = side_lengths(quad)
     return max(float((top + bottom) / 2 / CARD_WIDTH), 1e-6)
+
+
+def band_between(
+    a: npt.ArrayLike, b: npt.ArrayLike, max_angle: float, gap: tuple[float, float]
+) -> Quad | None:
+    """The strip between two line segments (x0, y0, x1, y1) where they run side by side:
+    None unless they are parallel within `max_angle` degrees, `gap` (least, most) apart, and
+    side by side over at least half the shorter one."""
+    a0, a1 = np.asarray(a, np.float64).reshape(2, 2)
+    b0, b1 = np.asarray(b, np.float64).reshape(2, 2)
+    along = (a1 - a0) / max(float(np.linalg.norm(a1 - a0)), 1e-9)
+    other = (b1 - b0) / max(float(np.linalg.norm(b1 - b0)), 1e-9)
+    if abs(float(np.dot(along, other))) < np.cos(np.radians(max_angle)):
+        return None
+    normal = np.array([-along[1], along[0]])
+    offset = float(np.dot((b0 + b1) / 2 - a0, normal))
+    if not gap[0] <= abs(offset) <= gap[1]:
+        return None
+    a_span = (0.0, float(np.dot(a1 - a0, along)))
+    b_span = sorted((float(np.dot(b0 - a0, along)), float(np.dot(b1 - a0, along))))
+    start, end = max(a_span[0], b_span[0]), min(a_span[1], b_span[1])
+    if end - start < 0.5 * min(a_span[1], b_span[1] - b_span[0]):
+        return None
+    near = [a0 + along * start, a0 + along * end]
+    corners = [*near, near[1] + normal * offset, near[0] + normal * offset]
+    return order_quad(corners)

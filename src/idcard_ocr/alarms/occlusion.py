@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from .. import geometry
 from ..result import AlarmKind, CardSide
 from .blobs import blob_finding
 from .border import MARGIN_PX, cut_share
@@ -53,6 +54,17 @@ MIN_BLOB_SHARE = 0.004
 FIXED_BOX_MARGIN_PX = {CardSide.FRONT: 20, CardSide.BACK: 40}
 TOUCH_PX = 50  # a blob reaching this near the portrait or emblem lies against it
 AREA_RAMP = (0.004, 0.01)
+# A pen as light as the card (silver, white) shades only its rims, thinner than the opening
+# disc: it shows as two long straight edges a pen's width apart, slanted across the card.
+# Found at half the card's size. A shaded barrel's strongest edges lie inside its outline:
+# 8-11 mm pens showed them 44-130 px (3.5-11 mm) apart. The print's rows and the card's
+# edges run along its sides, and so do their long edges: a pen lying within ROD_MIN_SLANT
+# degrees of a side is not told from them.
+ROD_SCALE = 0.5
+ROD_MIN_LENGTH_PX = 200
+ROD_WIDTH_PX = (40.0, 170.0)
+ROD_MAX_ANGLE = 3.0
+ROD_MIN_SLANT = 5.0
 
 
 def occlusion(evidence: CardEvidence) -> Finding:
@@ -100,13 +112,38 @@ def occluder_mask(evidence: CardEvidence) -> npt.NDArray[np.uint8]:
         pad = TEXT_PAD_PX
         line = np.s_[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
         shaded[line] &= flat[line]
-    mask = ((coloured_or_dark | shaded) & _away_from_edges(evidence)).astype(np.uint8)
+    objects = coloured_or_dark | shaded | _rods(evidence.gray)
+    mask = (objects & _away_from_edges(evidence)).astype(np.uint8)
     mask *= 255
     for box in evidence.fixed_boxes().values():
         region, shape = coloured_by_design(evidence, box, FIXED_BOX_MARGIN_PX[evidence.side])
         mask[region][shape] = 0
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OPENING_PX, OPENING_PX))
     return np.asarray(cv2.morphologyEx(mask, cv2.MORPH_OPEN, disc), dtype=np.uint8)
+
+
+def _rods(gray: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
+    """The strips between long straight edges that run side by side a pen's width apart."""
+    small = cv2.resize(gray, None, fx=ROD_SCALE, fy=ROD_SCALE, interpolation=cv2.INTER_AREA)
+    edges = cv2.Canny(cv2.GaussianBlur(small, (5, 5), 0), 40, 120)
+    length = ROD_MIN_LENGTH_PX * ROD_SCALE
+    found = cv2.HoughLinesP(edges, 1, np.pi / 180, round(0.6 * length), None, length, 8)
+    strips = np.zeros(gray.shape, np.uint8)
+    segments = [] if found is None else list(np.reshape(found, (-1, 4)) / ROD_SCALE)
+    segments = [s for s in segments if _slant(s) >= ROD_MIN_SLANT]
+    for i, first in enumerate(segments):
+        for second in segments[i + 1 :]:
+            band = geometry.band_between(first, second, ROD_MAX_ANGLE, ROD_WIDTH_PX)
+            if band is not None:
+                cv2.fillConvexPoly(strips, np.round(band).astype(np.int32), 1)
+    return np.asarray(strips > 0)
+
+
+def _slant(segment: npt.NDArray[np.float64]) -> float:
+    """Degrees between the segment and the nearer of the card's sides."""
+    x0, y0, x1, y1 = segment
+    angle = float(np.degrees(np.arctan2(y1 - y0, x1 - x0))) % 90
+    return min(angle, 90 - angle)
 
 
 def _away_from_edges(evidence: CardEvidence) -> npt.NDArray[np.bool_]:
