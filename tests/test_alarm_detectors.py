@@ -205,6 +205,12 @@ def test_a_silver_pen_in_a_photo_is_an_object() -> None:
     assert -9105 in recognizer()(make_alarm_sample_at(107, 257).jpeg).warn_codes
 
 
+def test_two_rows_of_print_grazed_at_a_slant_are_no_pen() -> None:
+    """Alarm seed 127, #175 (a PS edit, nothing on the card): two long lines through the
+    address's rows at 5-6 degrees passed for a pen's edges; the print between them shows."""
+    assert -9105 not in recognizer()(make_alarm_sample_at(127, 175).jpeg).warn_codes
+
+
 def test_a_card_cut_past_its_side_words_is_read_and_incomplete() -> None:
     """A card the frame cuts by a fifth on two sides, which kept too few of its side words
     to read as one (it was ImageNoIdCard): read as a last resort, it raises -9101."""
