@@ -94,7 +94,7 @@ class Recognizer:
     ) -> list[ReadCard]:
         """Outlines first; then cards found by their text that no outline explained; then
         the whole frame, for a tight crop."""
-        outlines = [c for c in candidates if not c.whole_frame][:MAX_CANDIDATES]
+        outlines = _outlines(candidates)
         frames = [c for c in candidates if c.whole_frame]
         cards, too_small = self._read_each(pixels, outlines)
         height, width = pixels.shape[:2]
@@ -122,7 +122,7 @@ class Recognizer:
         """When no card read: the photo with a display's pixel grid blurred away, then the
         first outline, or card located by its text, that the frame cuts and that reads with
         the fewer side words a cut card keeps (`stages.cut`); else `failure`."""
-        outlines = [c.quad for c in candidates if not c.whole_frame][:MAX_CANDIDATES]
+        outlines = [c.quad for c in _outlines(candidates)]
         try:
             return self._read_descreened(pixels, outlines, failure)
         except (NoIdCard, IdCardTooSmall):
@@ -260,6 +260,11 @@ def _passed(card: ReadCard) -> int:
 
 def _all_passed(card: ReadCard) -> bool:
     return all(check.passed for check in card.validated.checks)
+
+
+def _outlines(candidates: Sequence[CardCandidate]) -> list[CardCandidate]:
+    """The outlines found, best first, as many as are worth a detection pass each."""
+    return [c for c in candidates if not c.whole_frame][:MAX_CANDIDATES]
 
 
 def _text_candidates(found: list[CardCandidate], read: list[ReadCard]) -> list[CardCandidate]:
