@@ -17,6 +17,7 @@ import pytest
 
 from idcard_ocr import Recognizer
 from idcard_ocr.alarms.border import incomplete_border
+from idcard_ocr.alarms.copy import photocopy
 from idcard_ocr.alarms.document import invalid_validity, temporary_card
 from idcard_ocr.alarms.evidence import CardEvidence, fraction_box
 from idcard_ocr.alarms.occlusion import occlusion
@@ -133,6 +134,27 @@ def test_an_invalid_validity_needs_a_clearly_read_date(confidence: float, expect
     finding = invalid_validity(evidence)
     assert finding.score == expected
     assert finding.fields == (("valid_date",) if expected else ())
+
+
+@pytest.mark.parametrize(
+    ("side", "red", "expected"),
+    [(CardSide.BACK, (80, 80, 210), 1.0), (CardSide.FRONT, (80, 80, 210), 0.0),
+     (CardSide.BACK, (40, 40, 200), 0.0)],
+)  # fmt: skip
+def test_a_washed_emblem_on_untinted_ground_is_a_copy(
+    side: CardSide, red: tuple[int, int, int], expected: float
+) -> None:
+    """The back's emblem is its strongest colour: a faint colour copy keeps more of it
+    (chroma 58 here) than the front's print shows, but less than the card's own (74)."""
+    evidence = blank_evidence(side)
+    evidence.card[300:500, 600:800] = red
+    assert photocopy(evidence).score == expected
+
+
+def test_a_faint_colour_copy_of_the_back_is_a_copy() -> None:
+    """Alarm seed 127, #222: a colour copy (strength 0.6) whose emblem kept chroma 57 scored 0
+    against the front's print ramp."""
+    assert -9102 in recognizer()(make_alarm_sample_at(127, 222).jpeg).warn_codes
 
 
 def portrait_card(shift: tuple[int, int] = (0, 0), coin: bool = False) -> CardEvidence:

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from ..result import AlarmKind
+from ..result import AlarmKind, CardSide
 from .evidence import COLOUR_SCALE, CardEvidence, Finding, level_percentiles, ramp, scaled_box
 
 # Each ramp: (value where the score starts, value where it is certain), falling values.
@@ -21,8 +21,11 @@ from .evidence import COLOUR_SCALE, CardEvidence, Finding, level_percentiles, ra
 MONOCHROME_CHROMA = (20.0, 14.0)
 # The guilloche tint's spread across the card, and the print's strongest chroma. An
 # over-exposed card also loses its tint, but its labels, portrait and emblem keep colour.
+# The back's red emblem is more saturated than anything on the front (a median 70 against
+# 51 on the photos without a copy of seeds 31-113), and a faint colour copy keeps enough of
+# it to pass the front's ramp (four backs of those seeds at 53-58, their tint spread 0.3-0.6).
 TINT_SPREAD = (1.3, 1.0)
-PRINT_CHROMA = (55.0, 45.0)
+PRINT_CHROMA = {CardSide.FRONT: (55.0, 45.0), CardSide.BACK: (68.0, 58.0)}
 GRID = (6, 10)  # rows, columns of background cells for the tint spread
 MIN_CELL_GROUND_SHARE = 0.005  # of a cell's pixels: about 50 of a full-size cell's 11,000
 
@@ -37,7 +40,8 @@ def monochrome_copy(evidence: CardEvidence) -> Finding:
 def photocopy(evidence: CardEvidence) -> Finding:
     spread = tint_spread(evidence)
     strongest = float(np.percentile(evidence.chroma, 99.5))
-    washed = ramp(-strongest, -PRINT_CHROMA[0], -PRINT_CHROMA[1])
+    colourful, faded = PRINT_CHROMA[evidence.side]
+    washed = ramp(-strongest, -colourful, -faded)
     untinted = ramp(-spread, -TINT_SPREAD[0], -TINT_SPREAD[1])
     score = min(untinted, washed)
     detail = f"guilloche tint spread {spread:.2f}, strongest print colour {strongest:.1f}"
