@@ -157,6 +157,19 @@ def test_a_faint_colour_copy_of_the_back_is_a_copy() -> None:
     assert -9102 in recognizer()(make_alarm_sample_at(127, 222).jpeg).warn_codes
 
 
+@pytest.mark.parametrize(
+    ("seed", "index", "raised"),
+    [(97, 154, True), (113, 94, True), (89, 391, False), (61, 293, False)],
+)
+def test_the_screen_alarm_reads_the_grey_spectrum(seed: int, index: int, raised: bool) -> None:
+    """Alarm seeds 97 #154 and 113 #94, faint screens at a 2 px pitch, scored 0 and 0.28
+    with the chroma windows in the median; a cut card (89 #391) and a clean photo (61 #293)
+    scored 0.78 and 0.32 with them."""
+    photo = make_alarm_sample_at(seed, index)
+    assert (-9103 in recognizer()(photo.jpeg).warn_codes) is raised
+    assert (-9103 in photo.labels) is raised
+
+
 def portrait_card(shift: tuple[int, int] = (0, 0), coin: bool = False) -> CardEvidence:
     """A plain light card whose portrait, a head and shoulders on the card's ground, is
     printed `shift` px off the layout's box (an outline a little off), with or without a

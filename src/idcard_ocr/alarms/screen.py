@@ -4,7 +4,8 @@ A screen shows the card through a regular grid of sub-pixels; photographed, the 
 its moiré) becomes sharp, isolated peaks in the spectrum of the card's area that a printed
 card, whose guilloche is smooth curves, does not have. The spectrum is taken in the
 photo's own pixels (resampling to the flattened card would blur the grid away), in
-windows on the card's plain ground, in grey and in chroma (the sub-pixels' colours).
+windows on the card's plain ground, in grey; looking for a display's grid in a photo where
+no card reads also takes their chroma (the sub-pixels' colours).
 """
 
 from __future__ import annotations
@@ -27,14 +28,21 @@ PHOTO_CENTRES = tuple((x, y) for y in (0.35, 0.5, 0.65) for x in (0.35, 0.5, 0.6
 # Periods from 2 to ~10 photo pixels: sub-pixel grids and their first moiré.
 MIN_RADIUS, MAX_RADIUS = WINDOW // 10, WINDOW // 2 - 2
 JPEG_STEP = WINDOW // 8  # JPEG's 8-px blocks put peaks at multiples of this on the axes
-PEAK_RAMP = (2.7, 3.3)  # log-magnitude over the ring's median
+# Peaks are log-magnitudes over their ring's median. The score ramps the grey windows'
+# median peak; a photo where no card reads is read again descreened when the median peak of
+# its windows, grey and chroma, reaches GRID_PEAK (the score's old certain end).
+PEAK_RAMP = (2.95, 3.45)
+GRID_PEAK = 3.3
 
 
 def screen(evidence: CardEvidence) -> Finding:
-    windows = _windows(evidence.photo, evidence.quad)
-    if not windows:
+    patches = _ground_patches(evidence.photo, evidence.quad)
+    if not patches:
         return Finding(AlarmKind.SCREEN, 0.0, detail="card too small for a spectrum")
-    prominence = float(np.median(peak_prominences(windows)))
+    # Grey only: the lens blurs a faint grid's sub-pixel colours before its light and dark,
+    # and chroma windows peak at a card's print and the camera's colour noise; with them in
+    # the median, faint screens scored under photos of cards (see the README).
+    prominence = float(np.median(peak_prominences([_grey(patch) for patch in patches])))
     detail = f"spectral peak {prominence:.2f} over its ring"
     return Finding(AlarmKind.SCREEN, ramp(prominence, *PEAK_RAMP), detail=detail)
 
@@ -51,9 +59,13 @@ def shows_pixel_grid(photo: npt.NDArray[np.uint8], outlines: Sequence[geometry.Q
         for fx, fy in PHOTO_CENTRES
         for window in _grey_and_chroma(_window_at(photo, round(fx * width), round(fy * height)))
     ]
+    inside = (
+        [window for patch in _ground_patches(photo, quad) for window in _grey_and_chroma(patch)]
+        for quad in outlines
+    )
     return any(
-        windows and float(np.median(peak_prominences(windows))) >= PEAK_RAMP[1]
-        for windows in (middle, *(_windows(photo, quad) for quad in outlines))
+        windows and float(np.median(peak_prominences(windows))) >= GRID_PEAK
+        for windows in (middle, *inside)
     )
 
 
@@ -111,22 +123,28 @@ _MIDDLES = (_RING_STARTS + (_RING_SIZES - 1) // 2, _RING_STARTS + _RING_SIZES //
 _RING_LIFT = 100.0 * np.arange(len(_RING_SIZES))
 
 
-def _windows(photo: npt.NDArray[np.uint8], quad: geometry.Quad) -> list[npt.NDArray[np.float32]]:
-    """Grey and chroma windows of the photo around the ground points of the card in `quad`."""
+def _ground_patches(
+    photo: npt.NDArray[np.uint8], quad: geometry.Quad
+) -> list[npt.NDArray[np.uint8]]:
+    """Windows of the photo around the ground points of the card in `quad`."""
     height, width = photo.shape[:2]
     to_photo = geometry.unwarp_matrix(quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT)
     centres = geometry.map_points(
         [(x * geometry.CARD_WIDTH, y * geometry.CARD_HEIGHT) for x, y in CENTRES], to_photo
     )
     outline = np.asarray(quad, np.float32)
-    windows: list[npt.NDArray[np.float32]] = []
     half = WINDOW // 2
-    for cx, cy in np.rint(centres).astype(int):
-        if half <= cx <= width - half and half <= cy <= height - half:
-            patch = photo[cy - half : cy + half, cx - half : cx + half]
-            if cv2.pointPolygonTest(outline, (float(cx), float(cy)), True) >= half:
-                windows.extend(_grey_and_chroma(patch))
-    return windows
+    return [
+        photo[cy - half : cy + half, cx - half : cx + half]
+        for cx, cy in np.rint(centres).astype(int)
+        if half <= cx <= width - half and half <= cy <= height - half
+        and cv2.pointPolygonTest(outline, (float(cx), float(cy)), True) >= half
+    ]  # fmt: skip
+
+
+def _grey(patch: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
+    """The mean of B, G and R (as `_grey_and_chroma`'s first)."""
+    return np.asarray(cv2.transform(patch.astype(np.float32), _GREY_AND_CHROMA[:1]), np.float32)
 
 
 def _grey_and_chroma(patch: npt.NDArray[np.uint8]) -> list[npt.NDArray[np.float32]]:

@@ -55,9 +55,11 @@ DEFAULT_THRESHOLDS: Mapping[AlarmKind, float] = {
 (400 samples each): the score where each code keeps its precision target with the most
 recall, rounded towards fewer false alarms where seeds disagreed (see the README). Screen
 0.4 -> 0.3 once a blurred photo raises none (seeds 31 and 41: screens down to 0.33, every
-other photo 0.15 or less). Border 0.8 -> 0.6 once cut cards read by a side word anywhere and
-rectify keeps no correction its far anchors disagree with: over seeds 31, 41, 53, 61 and 71
-the photos without a cut card scored at most 0.44, and four cut cards 0.68-0.78. Occlusion
+other photo 0.15 or less); its score has since been taken from grey alone, with its ramp
+chosen to keep 0.3 between screens and cards (`alarms.screen.PEAK_RAMP`). Border 0.8 -> 0.6
+once cut cards read by a side word anywhere and rectify keeps no correction its far anchors
+disagree with: over seeds 31, 41, 53, 61 and 71 the photos without a cut card scored at most
+0.44, and four cut cards 0.68-0.78. Occlusion
 0.5 -> 0.3 once it is judged only without another raised alarm: over the same seeds three
 objects scored 0.3-0.5 against one photo without any (a clean card of seed 31 at 0.48), and
 no other photo without one scored above 0.2."""
