@@ -170,6 +170,15 @@ def test_the_screen_alarm_reads_the_grey_spectrum(seed: int, index: int, raised:
     assert (-9103 in photo.labels) is raised
 
 
+@pytest.mark.parametrize(("seed", "index"), [(31, 147), (107, 207)])
+def test_a_pen_across_the_card_s_ground_is_no_screen(seed: int, index: int) -> None:
+    """Alarm seeds 31 #147 and 107 #207: a pen's two edges peak in the grey spectrum at
+    periods over 8 px, which the screen score does not look at."""
+    codes = recognizer()(make_alarm_sample_at(seed, index).jpeg).warn_codes
+    assert -9103 not in codes
+    assert -9105 in codes
+
+
 def portrait_card(shift: tuple[int, int] = (0, 0), coin: bool = False) -> CardEvidence:
     """A plain light card whose portrait, a head and shoulders on the card's ground, is
     printed `shift` px off the layout's box (an outline a little off), with or without a

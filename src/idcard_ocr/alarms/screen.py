@@ -33,6 +33,9 @@ JPEG_STEP = WINDOW // 8  # JPEG's 8-px blocks put peaks at multiples of this on 
 # its windows, grey and chroma, reaches GRID_PEAK (the score's old certain end).
 PEAK_RAMP = (2.95, 3.45)
 GRID_PEAK = 3.3
+# The score's peaks are periods of 8 px and less: a pen's two edges across a window peak
+# at longer ones (rings 12-14 of seeds 31 and 107's pens), faint grids' at rings 30-62.
+SCORE_MIN_RADIUS = 16
 
 
 def screen(evidence: CardEvidence) -> Finding:
@@ -42,7 +45,8 @@ def screen(evidence: CardEvidence) -> Finding:
     # Grey only: the lens blurs a faint grid's sub-pixel colours before its light and dark,
     # and chroma windows peak at a card's print and the camera's colour noise; with them in
     # the median, faint screens scored under photos of cards (see the README).
-    prominence = float(np.median(peak_prominences([_grey(patch) for patch in patches])))
+    greys = [_grey(patch) for patch in patches]
+    prominence = float(np.median(peak_prominences(greys, min_radius=SCORE_MIN_RADIUS)))
     detail = f"spectral peak {prominence:.2f} over its ring"
     return Finding(AlarmKind.SCREEN, ramp(prominence, *PEAK_RAMP), detail=detail)
 
@@ -76,13 +80,18 @@ def _window_at(photo: npt.NDArray[np.uint8], cx: int, cy: int) -> npt.NDArray[np
     return photo[y0 : y0 + WINDOW, x0 : x0 + WINDOW]
 
 
-def peak_prominences(windows: list[npt.NDArray[np.float32]]) -> npt.NDArray[np.float64]:
-    """Each window's strongest isolated peak of its spectrum, over its ring's median."""
+def peak_prominences(
+    windows: list[npt.NDArray[np.float32]], min_radius: int = MIN_RADIUS
+) -> npt.NDArray[np.float64]:
+    """Each window's strongest isolated peak of its spectrum from ring `min_radius` out,
+    over its ring's median."""
     detail = np.stack([w - cv2.GaussianBlur(w, (0, 0), 2.0) for w in windows]) * _TAPER
     # A real window's spectrum is symmetric about its centre: half of it (the real FFT's,
     # all windows in one call) holds every value; each ring's median is its half's.
     flat = np.log1p(np.abs(np.fft.rfft2(detail))).reshape(len(windows), -1)
-    return np.asarray(np.max(flat[:, _SEARCH] - _ring_medians(flat)[:, _SEARCH_RING], axis=1))
+    outer = min_radius - MIN_RADIUS <= _SEARCH_RING
+    peaks = flat[:, _SEARCH[outer]] - _ring_medians(flat)[:, _SEARCH_RING[outer]]
+    return np.asarray(np.max(peaks, axis=1))
 
 
 def _ring_medians(flat: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
