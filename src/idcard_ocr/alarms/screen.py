@@ -47,7 +47,7 @@ def screen(evidence: CardEvidence) -> Finding:
     # the median, faint screens scored under photos of cards (see the README).
     greys = [_grey(patch) for patch in patches]
     prominence = float(np.median(peak_prominences(greys, min_radius=SCORE_MIN_RADIUS)))
-    detail = f"spectral peak {prominence:.2f} over its ring"
+    detail = f"grey spectral peak {prominence:.2f} over its ring"
     return Finding(AlarmKind.SCREEN, ramp(prominence, *PEAK_RAMP), detail=detail)
 
 

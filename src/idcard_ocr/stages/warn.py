@@ -59,10 +59,10 @@ other photo 0.15 or less); its score has since been taken from grey alone, with 
 chosen to keep 0.3 between screens and cards (`alarms.screen.PEAK_RAMP`). Border 0.8 -> 0.6
 once cut cards read by a side word anywhere and rectify keeps no correction its far anchors
 disagree with: over seeds 31, 41, 53, 61 and 71 the photos without a cut card scored at most
-0.44, and four cut cards 0.68-0.78. Occlusion
-0.5 -> 0.3 once it is judged only without another raised alarm: over the same seeds three
-objects scored 0.3-0.5 against one photo without any (a clean card of seed 31 at 0.48), and
-no other photo without one scored above 0.2."""
+0.44, and four cut cards 0.68-0.78. Occlusion 0.5 -> 0.3 once it is judged only without
+another raised alarm: over the same seeds three objects scored 0.3-0.5 against one photo
+without any (a clean card of seed 31 at 0.48), and no other photo without one scored above
+0.2."""
 
 
 READ_FROM_FIELDS = (AlarmKind.PS_ALTERED, AlarmKind.INVALID_VALIDITY)
