@@ -17,7 +17,7 @@ import pytest
 
 from idcard_ocr import Recognizer
 from idcard_ocr.alarms.border import incomplete_border
-from idcard_ocr.alarms.copy import photocopy
+from idcard_ocr.alarms.copy import monochrome_copy, photocopy
 from idcard_ocr.alarms.document import invalid_validity, temporary_card
 from idcard_ocr.alarms.evidence import CardEvidence, fraction_box
 from idcard_ocr.alarms.occlusion import occlusion
@@ -149,6 +149,29 @@ def test_a_washed_emblem_on_untinted_ground_is_a_copy(
     evidence = blank_evidence(side)
     evidence.card[300:500, 600:800] = red
     assert photocopy(evidence).score == expected
+
+
+@pytest.mark.parametrize(("tinted", "expected"), [(False, 1.0), (True, 0.0)])
+def test_a_colourless_card_is_a_grey_copy_only_without_its_tint(
+    tinted: bool, expected: float
+) -> None:
+    """A back whose emblem the frame cuts off shows no strong colour, but its ground's tint
+    still drifts across it, pink to blue-green, as a copier's grey does not."""
+    evidence = blank_evidence()
+    if tinted:
+        height, width = evidence.card.shape[:2]
+        drift = np.linspace(-1, 1, width)[None, :, None] * np.array([7, 2, -7])  # B, G, R
+        grain = np.random.default_rng(0).normal(0, 4, (height, width, 1))
+        evidence.card[:] = np.clip(229 + drift + grain, 0, 255).astype(np.uint8)
+    assert monochrome_copy(evidence).score == expected
+
+
+def test_a_back_cut_past_its_emblem_is_no_copy() -> None:
+    """Alarm seed 137 #21: a back the frame cuts by 28% on the emblem's side (strongest
+    colour 12) raised -9102 as a black-and-white copy."""
+    codes = recognizer()(make_alarm_sample_at(137, 21).jpeg).warn_codes
+    assert -9102 not in codes
+    assert -9101 in codes
 
 
 def test_a_faint_colour_copy_of_the_back_is_a_copy() -> None:

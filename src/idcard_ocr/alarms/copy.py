@@ -31,9 +31,14 @@ MIN_CELL_GROUND_SHARE = 0.005  # of a cell's pixels: about 50 of a full-size cel
 
 
 def monochrome_copy(evidence: CardEvidence) -> Finding:
+    """No colour, and no tint drifting across the ground: a back whose emblem the frame
+    cuts off, or glare burns out, shows little colour but keeps its tint (spread 1.8-2.5 on
+    seeds 31-131, against 0.93 at most on grey copies)."""
     strongest = float(np.percentile(evidence.chroma, 99))
-    score = ramp(-strongest, -MONOCHROME_CHROMA[0], -MONOCHROME_CHROMA[1])
-    detail = f"strongest colour {strongest:.1f} (a*b* units)"
+    colourless = ramp(-strongest, -MONOCHROME_CHROMA[0], -MONOCHROME_CHROMA[1])
+    spread = tint_spread(evidence)
+    score = min(colourless, _untinted(spread))
+    detail = f"strongest colour {strongest:.1f} (a*b* units), guilloche tint spread {spread:.2f}"
     return Finding(AlarmKind.MONOCHROME_COPY, score, detail=detail)
 
 
@@ -42,10 +47,13 @@ def photocopy(evidence: CardEvidence) -> Finding:
     strongest = float(np.percentile(evidence.chroma, 99.5))
     colourful, faded = PRINT_CHROMA[evidence.side]
     washed = ramp(-strongest, -colourful, -faded)
-    untinted = ramp(-spread, -TINT_SPREAD[0], -TINT_SPREAD[1])
-    score = min(untinted, washed)
+    score = min(_untinted(spread), washed)
     detail = f"guilloche tint spread {spread:.2f}, strongest print colour {strongest:.1f}"
     return Finding(AlarmKind.PHOTOCOPY, score, detail=detail)
+
+
+def _untinted(spread: float) -> float:
+    return ramp(-spread, -TINT_SPREAD[0], -TINT_SPREAD[1])
 
 
 def tint_spread(evidence: CardEvidence) -> float:
