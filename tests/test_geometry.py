@@ -91,3 +91,12 @@ def test_band_between_parallel_segments(
     else:
         assert found is not None
         assert np.allclose(found, band, atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("segment", "degrees"),
+    [((0, 0, 100, 0), 0.0), ((0, 0, 0, -50), 0.0), ((0, 0, 100, 100), 45.0),
+     ((10, 10, 110, 1.25), 5.0), ((0, 0, -100, 36.4), 20.0)],
+)  # fmt: skip
+def test_off_axis_degrees(segment: tuple[float, ...], degrees: float) -> None:
+    assert geometry.off_axis_degrees(segment) == pytest.approx(degrees, abs=0.01)

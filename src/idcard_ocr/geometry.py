@@ -159,6 +159,13 @@ def photo_scale(quad: Quad) -> float:
     return max(float((top + bottom) / 2 / CARD_WIDTH), 1e-6)
 
 
+def off_axis_degrees(segment: npt.ArrayLike) -> float:
+    """Degrees between a segment (x0, y0, x1, y1) and the nearer of the x and y axes."""
+    x0, y0, x1, y1 = np.asarray(segment, np.float64).ravel()
+    angle = float(np.degrees(np.arctan2(y1 - y0, x1 - x0))) % 90
+    return min(angle, 90 - angle)
+
+
 def band_between(
     a: npt.ArrayLike, b: npt.ArrayLike, max_angle: float, gap: tuple[float, float]
 ) -> Quad | None:

@@ -134,7 +134,7 @@ def _rods(gray: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
     found = cv2.HoughLinesP(edges, 1, np.pi / 180, votes, None, ROD_MIN_LENGTH_PX, 8)
     strips = np.zeros(small.shape, np.uint8)
     segments = [] if found is None else list(np.reshape(found, (-1, 4)).astype(np.float64))
-    segments = [s for s in segments if _slant(s) >= ROD_MIN_SLANT]
+    segments = [s for s in segments if geometry.off_axis_degrees(s) >= ROD_MIN_SLANT]
     for i, first in enumerate(segments):
         for second in segments[i + 1 :]:
             band = geometry.band_between(first, second, ROD_MAX_ANGLE, ROD_WIDTH_PX)
@@ -152,13 +152,6 @@ def _hides_print(edges: npt.NDArray[np.uint8], band: geometry.Quad) -> bool:
     inside = np.asarray(cv2.erode(inside, np.ones((5, 5), np.uint8)), np.uint8)  # not its edges
     area = cv2.countNonZero(inside)
     return area > 0 and cv2.countNonZero(edges & inside) <= ROD_MAX_EDGES * area
-
-
-def _slant(segment: npt.NDArray[np.float64]) -> float:
-    """Degrees between the segment and the nearer of the card's sides."""
-    x0, y0, x1, y1 = segment
-    angle = float(np.degrees(np.arctan2(y1 - y0, x1 - x0))) % 90
-    return min(angle, 90 - angle)
 
 
 def _away_from_edges(evidence: CardEvidence) -> npt.NDArray[np.bool_]:
