@@ -3,7 +3,6 @@ itself in worker processes."""
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import multiprocessing
 import os
@@ -173,25 +172,10 @@ def _read(
     thresholds: dict[AlarmKind, float],
 ) -> IdCardResult:
     assert _RECOGNIZER is not None, "worker process started without its initializer"
-    try:
-        return _RECOGNIZER(
-            image,
-            card_side=card_side,
-            crop_portrait=crop_portrait,
-            crop_id_card=crop_id_card,
-            thresholds=thresholds or None,
-        )
-    finally:
-        _give_memory_back()
-
-
-def _give_memory_back() -> None:
-    """Return the heap memory a request freed (its photo, the detector's activations) to
-    the system. glibc keeps it for reuse: a worker's resident memory crept from 214 to
-    390 MB over 28 photos, and the next large request peaked on top of it (606 MB; 541 MB
-    with this, at ~2 ms a request). Other C libraries have no malloc_trim."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
-
-
-_MALLOC_TRIM = getattr(ctypes.CDLL(None), "malloc_trim", None)
+    return _RECOGNIZER(
+        image,
+        card_side=card_side,
+        crop_portrait=crop_portrait,
+        crop_id_card=crop_id_card,
+        thresholds=thresholds or None,
+    )
