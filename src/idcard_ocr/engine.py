@@ -94,8 +94,8 @@ _LOADING = threading.Lock()
 # what is freed for reuse. Giving it all back after every request made the next request
 # fault its pages in again: 72 ms of CPU a card more (448 against 376) over the speed photos
 # on one thread. Only a detection this large needs the room: 1280 x 960 px takes 340 MB of
-# activations (1920 x 1440: 740 MB), and on top of a heap grown by ordinary requests to
-# 450 MB it took a process past 600 MB.
+# activations (1920 x 1440: 740 MB): on top of a heap grown by ordinary requests to 450 MB
+# it took a process past 600 MB, and kept after it, the heap would hold them for good.
 LARGE_DETECT_SIDE = 1280
 _MALLOC_TRIM = getattr(ctypes.CDLL(None), "malloc_trim", None)
 
@@ -190,8 +190,15 @@ class RapidOcrEngine:
             raise OcrFailed(f"could not load the OCR models: {exc}") from exc
 
     def detect(self, image: Image, max_side: int) -> list[DetectedBox]:
-        if max_side >= LARGE_DETECT_SIDE:
-            give_memory_back()
+        if max_side < LARGE_DETECT_SIDE:
+            return self._detect(image, max_side)
+        give_memory_back()  # room for its activations...
+        try:
+            return self._detect(image, max_side)
+        finally:
+            give_memory_back()  # ...and none of it kept for the small ones after
+
+    def _detect(self, image: Image, max_side: int) -> list[DetectedBox]:
         h, w = image.shape[:2]
         scale = max_side / max(h, w)
         size = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
