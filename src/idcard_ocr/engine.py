@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,13 +120,52 @@ def share_cores(threads: int) -> None:
     cv2.setNumThreads(threads)
 
 
+# The models RapidOCR ships in its wheel, named rather than left to its defaults: a server
+# prepares exactly these once for all its worker processes (`prepare_models`).
+MODEL_FILES = {
+    "Det": "PP-OCRv6_det_small.onnx",
+    "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+    "Rec": "PP-OCRv6_rec_small.onnx",
+}
+PreparedModels = Mapping[tuple[str, Precision], bytes]
+"""(model file name, precision) -> the model its session is built from (`prepare_model`)."""
+
+
+def model_path(name: str) -> Path:
+    """A model file in RapidOCR's wheel, found without importing RapidOCR."""
+    spec = importlib.util.find_spec("rapidocr")
+    if spec is None or spec.origin is None:
+        raise OcrFailed("the rapidocr package is not installed")
+    return Path(spec.origin).parent / "models" / name
+
+
+def prepare_model(path: Path, precision: Precision) -> bytes:
+    """The model at `path` rewritten to run faster (`model_rewrites.prepared_model`: no
+    subnormal weights, the recogniser's bias fused into its classifier) and, with `precision`
+    int8, its convolutions in int8 if `int8.ranges_file` has ranges for it."""
+    model = prepared_model(path.read_bytes())
+    ranges = ranges_file(path.name) if precision == "int8" else None
+    return quantized_model(model, ranges) if ranges is not None else model
+
+
+def prepare_models(precision: Precision) -> dict[tuple[str, Precision], bytes]:
+    """Every model a `RapidOcrEngine(precision=precision)` loads, prepared. A server does it
+    once and hands them to its worker processes, which then neither quantise (~0.8 s) nor
+    import the ONNX tooling that does (44 MB of each worker's memory)."""
+    wanted = [(name, precision) for name in MODEL_FILES.values()]
+    if precision == "int8":
+        wanted.append((MODEL_FILES["Rec"], "float32"))
+    return {(name, p): prepare_model(model_path(name), p) for name, p in wanted}
+
+
 @contextmanager
-def tuned_sessions(precision: Precision = "float32") -> Iterator[None]:
+def tuned_sessions(
+    precision: Precision = "float32", prepared: PreparedModels | None = None
+) -> Iterator[None]:
     """The ONNX Runtime sessions RapidOCR creates inside are built our way: from the model
-    rewritten to run faster (`model_rewrites.prepared_model`: no subnormal weights, the
-    recogniser's bias fused into its classifier; with `precision` int8, the convolutions of
-    the models `int8.ranges_file` has ranges for in int8), with intra-op threads that
-    sleep between parallel sections instead of spinning, and without memory patterns.
+    as `prepare_model` makes it (taken from `prepared` when it is there), with intra-op
+    threads that sleep between parallel sections instead of spinning, and without memory
+    patterns.
 
     A spinning thread burns a core that the other worker process, the alarm detectors or
     another model needs: on 2 busy cores, 2 spinning threads were 1.5x slower than 2
@@ -136,16 +176,15 @@ def tuned_sessions(precision: Precision = "float32") -> Iterator[None]:
 
     original = ort_main.InferenceSession  # type: ignore[attr-defined]
 
-    def session(model_path: str, sess_options: Any, providers: Any) -> Any:
+    def session(path: str, sess_options: Any, providers: Any) -> Any:
         sess_options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         # No memory pattern either: it plans and keeps a buffer layout per input shape, and
         # no two photos give the same shapes. Peak RSS over the 28 speed photos on one
         # thread: 582 -> 556 MB (float32: 543 -> 515), CPU a card the same.
         sess_options.enable_mem_pattern = False
-        model = prepared_model(Path(model_path).read_bytes())
-        ranges = ranges_file(model_path) if precision == "int8" else None
-        if ranges is not None:
-            model = quantized_model(model, ranges)
+        model = (prepared or {}).get((Path(path).name, precision))
+        if model is None:
+            model = prepare_model(Path(path), precision)
         return original(model, sess_options=sess_options, providers=providers)
 
     with _LOADING:
@@ -165,25 +204,33 @@ class RapidOcrEngine:
     the lines it is unsure of again in float32.
     """
 
-    def __init__(self, threads: int = 0, precision: Precision = "int8") -> None:
+    def __init__(
+        self,
+        threads: int = 0,
+        precision: Precision = "int8",
+        prepared: PreparedModels | None = None,
+    ) -> None:
         from rapidocr import RapidOCR  # heavy import, kept out of module import time
 
         # No memory arena (RapidOCR's default): it was 5-10% faster, but it keeps the buffers
         # of the largest detection (1920 px, for small cards) for good: peak RSS of a worker
         # went from 570 to 730 MB over 28 photos.
         params: dict[str, Any] = {"Global.log_level": "error"}
+        params.update(
+            {f"{stage}.model_path": str(model_path(name)) for stage, name in MODEL_FILES.items()}
+        )
         if threads > 0:
             params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
             params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
         try:
             ocr = RapidOCR(params=params)
-            with tuned_sessions(precision):
+            with tuned_sessions(precision, prepared):
                 self._det = ocr._load_det_model()  # type: ignore[no-untyped-call]
                 self._cls = ocr._load_cls_model()  # type: ignore[no-untyped-call]
                 self._rec = ocr._load_rec_model()  # type: ignore[no-untyped-call]
             self._rec_float32 = None
             if precision == "int8":  # RapidOCR keeps one recogniser an instance
-                with tuned_sessions("float32"):
+                with tuned_sessions("float32", prepared):
                     rec = RapidOCR(params=params)._load_rec_model()  # type: ignore[no-untyped-call]
                     self._rec_float32 = rec
         except Exception as exc:  # any model-loading failure means no OCR at all

@@ -18,7 +18,12 @@ import anyio
 import anyio.to_thread
 import numpy as np
 
-from ..engine import RapidOcrEngine, share_cores
+from ..engine import (
+    RapidOcrEngine,
+    give_memory_back,
+    prepare_models,
+    share_cores,
+)
 from ..errors import OcrFailed, RequestLimitExceeded
 from ..int8 import Precision
 from ..pipeline import Recognizer
@@ -78,22 +83,32 @@ class ProcessReader:
         # under load the pools' threads contend (`share_cores`), and throughput is the goal.
         self._threads = threads or max(1, (os.cpu_count() or 1) // processes)
         self._lock = threading.Lock()
-        self._pool = self._new_pool()
+        self._models: dict[tuple[str, Precision], bytes] | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._closed = False
         self._ready = threading.Event()
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        # spawn, not fork: a forked ONNX Runtime thread pool can deadlock in the child.
-        return ProcessPoolExecutor(
-            self._processes,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_load_models,
-            initargs=(self._threads, self._precision),
-        )
+    def _current_pool(self) -> ProcessPoolExecutor:
+        """The pool, built on first use or after a crash; the models are prepared once, here,
+        for every process to load as they are (`engine.prepare_models`)."""
+        with self._lock:
+            if self._closed:
+                raise OcrFailed("the server is shutting down; the request was not read")
+            if self._pool is None:
+                if self._models is None:
+                    self._models = _prepared(self._precision)
+                # spawn, not fork: a forked ONNX Runtime thread pool can deadlock in the child.
+                self._pool = ProcessPoolExecutor(
+                    self._processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_load_models,
+                    initargs=(self._threads, self._precision, self._models),
+                )
+            return self._pool
 
     def start(self) -> None:
         """Start every process and load its models now, so no request waits for them."""
-        with self._lock:
-            pool = self._pool
+        pool = self._current_pool()
         # Submitted together, each ping finds no idle process and so starts one.
         for ping in [pool.submit(_loaded) for _ in range(self._processes)]:
             ping.result()
@@ -114,7 +129,10 @@ class ProcessReader:
         return self._ready.is_set()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            pool, self._pool, self._closed = self._pool, None, True
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def __call__(
         self,
@@ -126,28 +144,40 @@ class ProcessReader:
         thresholds: Mapping[AlarmKind, float] | None,
     ) -> IdCardResult:
         options = (card_side, crop_portrait, crop_id_card, dict(thresholds or {}))
-        with self._lock:
-            pool = self._pool
+        pool = self._current_pool()
         try:
             return pool.submit(_read, image, *options).result()
         except BrokenProcessPool:
             with self._lock:
                 if self._pool is pool:
-                    self._pool = self._new_pool()
+                    self._pool = None
             raise OcrFailed("the recognition process stopped; the request was not read") from None
+
+
+def _prepared(precision: Precision) -> dict[tuple[str, Precision], bytes]:
+    try:
+        return prepare_models(precision)
+    except Exception as exc:  # a missing or unreadable model file means no OCR at all
+        raise OcrFailed(f"could not prepare the OCR models: {exc}") from exc
 
 
 _RECOGNIZER: Recognizer | None = None
 """The one recognizer of a worker process (None in the server process)."""
 
 
-def _load_models(threads: int, precision: Precision) -> None:
+def _load_models(
+    threads: int, precision: Precision, models: dict[tuple[str, Precision], bytes]
+) -> None:
     global _RECOGNIZER
     # Ctrl-C reaches the whole process group; the server process decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     share_cores(threads)
-    _RECOGNIZER = Recognizer(RapidOcrEngine(threads, precision))
+    _RECOGNIZER = Recognizer(RapidOcrEngine(threads, precision, models))
+    # The pool keeps this process's initializer arguments for its lifetime: emptied, the
+    # models' bytes (47 MB) are not held twice.
+    models.clear()
+    give_memory_back()
     _RECOGNIZER.engine.detect(np.full((64, 64, 3), 255, np.uint8), 64)
 
 
