@@ -36,6 +36,14 @@ def test_reads_a_card_in_a_worker_process(reader: ProcessReader) -> None:
     assert result.card_jpeg.startswith(b"\xff\xd8")
 
 
+def test_workers_load_the_models_prepared_for_them(reader: ProcessReader) -> None:
+    """The server process rewrites and quantises the models: its workers never import the
+    ONNX tooling that does it (44 MB of memory each)."""
+    pool = reader._current_pool()
+    query = "sorted(m for m in __import__('sys').modules if m.split('.')[0] == 'onnx')"
+    assert pool.submit(eval, query).result() == []
+
+
 def test_errors_come_back_as_raised(reader: ProcessReader) -> None:
     blank = png(np.full((400, 600, 3), 200, np.uint8))
     with pytest.raises(NoIdCard):
