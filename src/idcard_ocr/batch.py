@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from .details import details
 from .errors import IdCardOcrError, ImageDecodeFailed, InternalError
+from .int8 import Precision
 from .result import TENCENT_FIELDS, CardSide
 
 __all__ = [
@@ -162,16 +163,18 @@ _recognizer: Any = None
 _options = BatchOptions()
 
 
-def _init_worker(options: BatchOptions, threads: int) -> None:
-    """Runs once in each worker process: load the models, leave Ctrl-C to the parent."""
+def _init_worker(
+    options: BatchOptions, threads: int, models: dict[tuple[str, Precision], bytes]
+) -> None:
+    """Runs once in each worker process: load the models the parent prepared, leave Ctrl-C
+    to the parent."""
     global _recognizer, _options
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from .engine import RapidOcrEngine, share_cores
+    from .engine import engine_from_handover, share_cores
     from .pipeline import Recognizer
 
     share_cores(threads)
-    _recognizer = Recognizer(RapidOcrEngine(threads=threads))
-    _recognizer.engine  # noqa: B018  load the models now, not inside the first file's time
+    _recognizer = Recognizer(engine_from_handover(models, threads))
     _options = options
 
 
@@ -207,8 +210,14 @@ def run_batch(
     collector = _Collector(output, on_record)
     threads = max(1, (os.cpu_count() or 1) // options.workers)
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
+    from .engine import prepare_models
+
+    models = prepare_models("int8")  # once, not in every worker
     executor = ProcessPoolExecutor(
-        options.workers, mp_context=context, initializer=_init_worker, initargs=(options, threads)
+        options.workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(options, threads, models),
     )
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     futures: list[Future[Record]] = []

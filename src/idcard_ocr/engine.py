@@ -275,6 +275,18 @@ class RapidOcrEngine:
         ]
 
 
+def engine_from_handover(
+    models: dict[tuple[str, Precision], bytes], threads: int, precision: Precision = "int8"
+) -> RapidOcrEngine:
+    """An engine in a worker process from the models its parent prepared (`prepare_models`),
+    their bytes released once loaded: a process pool keeps each process's initializer
+    arguments for its lifetime, and would hold the models twice (47 MB)."""
+    engine = RapidOcrEngine(threads, precision, models)
+    models.clear()
+    give_memory_back()
+    return engine
+
+
 def _read_lines(rec: Any, crops: Sequence[Image]) -> list[Recognition]:
     """One reading a crop from RapidOCR's recogniser stage `rec`, in `rec_batches`."""
     ratios = [crop.shape[1] / crop.shape[0] for crop in crops]

@@ -39,7 +39,7 @@ def rotate_quad(quad: Quad, quarter_turns: int) -> Quad:
 def side_lengths(quad: Quad) -> npt.NDArray[np.float64]:
     """Lengths of the top, right, bottom and left sides."""
     steps = quad - rotate_quad(quad, 1)
-    return np.sqrt(np.add.reduce(steps * steps, axis=1)).astype(np.float64)
+    return np.asarray(np.sqrt(np.add.reduce(steps * steps, axis=1)), dtype=np.float64)
 
 
 def quad_aspect(quad: Quad) -> float:

@@ -18,12 +18,7 @@ import anyio
 import anyio.to_thread
 import numpy as np
 
-from ..engine import (
-    RapidOcrEngine,
-    give_memory_back,
-    prepare_models,
-    share_cores,
-)
+from ..engine import engine_from_handover, prepare_models, share_cores
 from ..errors import OcrFailed, RequestLimitExceeded
 from ..int8 import Precision
 from ..pipeline import Recognizer
@@ -173,11 +168,7 @@ def _load_models(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     share_cores(threads)
-    _RECOGNIZER = Recognizer(RapidOcrEngine(threads, precision, models))
-    # The pool keeps this process's initializer arguments for its lifetime: emptied, the
-    # models' bytes (47 MB) are not held twice.
-    models.clear()
-    give_memory_back()
+    _RECOGNIZER = Recognizer(engine_from_handover(models, threads, precision))
     _RECOGNIZER.engine.detect(np.full((64, 64, 3), 255, np.uint8), 64)
 
 
