@@ -206,12 +206,12 @@ def run_batch(
     On Ctrl-C or SIGTERM, files not started are dropped and those in flight finish and are
     written; `Summary.left` counts what the next run will do.
     """
+    from .engine import prepare_models  # heavy, and only a run needs it
+
     pending = list(files)
     collector = _Collector(output, on_record)
     threads = max(1, (os.cpu_count() or 1) // options.workers)
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
-    from .engine import prepare_models
-
     models = prepare_models("int8")  # once, not in every worker
     executor = ProcessPoolExecutor(
         options.workers,

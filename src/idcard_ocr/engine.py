@@ -94,8 +94,8 @@ _LOADING = threading.Lock()
 # Without a memory arena the detector's activations are plain heap memory, and glibc keeps
 # what is freed for reuse. Giving it all back after every request made the next request
 # fault its pages in again: 72 ms of CPU a card more (448 against 376) over the speed photos
-# on one thread. Only a detection this large needs the room: 1280 x 960 px takes 340 MB of
-# activations (1920 x 1440: 740 MB): on top of a heap grown by ordinary requests to 450 MB
+# on one thread. Only a detection this large needs the room: 1280 x 960 px takes ~300 MB of
+# activations (1920 x 1440: ~650 MB): on top of a heap grown by ordinary requests to 450 MB
 # it took a process past 600 MB, and kept after it, the heap would hold them for good.
 LARGE_DETECT_SIDE = 1280
 _MALLOC_TRIM = getattr(ctypes.CDLL(None), "malloc_trim", None)
