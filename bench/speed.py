@@ -8,6 +8,10 @@ One run measures (a) our pipeline's per-image latency in process, (b) the naive 
 real `idcard-ocr serve` through the official Tencent SDK at several client concurrencies, and
 (d) the server's cold start (launch to first answered card) and peak RSS (VmHWM). Only photos
 that hold a card are used; all traffic goes to 127.0.0.1.
+
+The server's CPU time a card (its process and workers, user + system, at each concurrency)
+moves less than throughput on a shared machine, and bounds it: N cores at full use read at
+most N * 1000 / (CPU ms a card) cards/s.
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ class Timings:
     skipped: int = 0
     wall_s: float = 0.0
     first_error: str = ""
+    server_cpu_ms: float = float("nan")
+    """CPU time (user + system) the server and its workers spent, over all calls."""
 
     def pct(self, q: float) -> float:
         return float(np.percentile(self.ms, q)) if self.ms else float("nan")
@@ -252,6 +258,18 @@ def descendants(pid: int) -> list[int]:
     return children + [d for c in children for d in descendants(c)]
 
 
+def cpu_ms(pids: list[int]) -> float:
+    """CPU time (user + system, ms) the processes have used so far; those gone count 0."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15
+    return total * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def vm_hwm_kb(pid: int) -> int | None:
     """Peak resident set size of `pid` (VmHWM, kB), or None if it cannot be read."""
     try:
@@ -294,11 +312,14 @@ def http_bench(cases: list[Case], args: argparse.Namespace, deadline: Deadline) 
             # The first answer warmed one worker process; the others' first calls are not
             # what a server that has been up a while shows.
             run_level(port, images, stats.max_concurrency, 2 * stats.max_concurrency, deadline)
+            processes = [proc.pid, *descendants(proc.pid)]
             for level in args.levels:
                 if deadline.passed():
                     break
                 total = args.requests_per_level or max(32, 8 * level)
+                before = cpu_ms(processes)
                 stats.levels[level] = run_level(port, images, level, total, deadline)
+                stats.levels[level].server_cpu_ms = cpu_ms(processes) - before
             stats.peak_rss_kb = vm_hwm_kb(proc.pid)
             stats.worker_rss_kb = [kb for p in descendants(proc.pid) if (kb := vm_hwm_kb(p))]
         except RuntimeError:
@@ -318,6 +339,7 @@ def level_row(level: int, timings: Timings) -> list[str]:
         f"{answered / timings.wall_s:.2f}" if timings.wall_s else "-",
         f"{timings.pct(50):.0f}",
         f"{timings.pct(95):.0f}",
+        f"{timings.server_cpu_ms / answered:.0f}" if answered else "-",
         f"{timings.errors}",
         timings.first_error,
     ]
@@ -369,6 +391,14 @@ def print_ratios(local: dict[str, Timings], server: ServerStats | None) -> None:
             f"HTTP at concurrency 1 adds {extra:.0f} ms to the in-process p50 "
             f"({server.levels[1].pct(50) / ours_p50:.2f}x)"
         )
+    busiest = max(server.levels)
+    if server.levels[busiest].ms:
+        per_card = server.levels[busiest].server_cpu_ms / len(server.levels[busiest].ms)
+        print(
+            f"server CPU {per_card:.0f} ms a card at concurrency {busiest}: at most "
+            f"{server.max_concurrency * 1000 / per_card:.2f} cards/s on "
+            f"{server.max_concurrency} cores"
+        )
     if 1 in rates and len(rates) > 1:
         best = max(rates, key=rates.__getitem__)
         print(
@@ -419,7 +449,16 @@ def main() -> None:
     print_table(title, header, [latency_row(name, t) for name, t in local.items()])
     server = None if args.skip_http else http_bench(cases, args, deadline)
     if server is not None:
-        header = ["concurrency", "requests", "cards/s", "p50 ms", "p95 ms", "errors", "first error"]
+        header = [
+            "concurrency",
+            "requests",
+            "cards/s",
+            "p50 ms",
+            "p95 ms",
+            "server CPU ms/card",
+            "errors",
+            "first error",
+        ]
         rows = [level_row(level, t) for level, t in server.levels.items()]
         print_table(f"HTTP via Tencent SDK, keep-alive, {len(cases)} photos", header, rows)
     print_table("summary", ["measure", "value"], summary_rows(local, server))
