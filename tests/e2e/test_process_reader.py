@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -12,7 +14,7 @@ import numpy as np
 import pytest
 
 from cards import flat_card, png
-from idcard_ocr.errors import NoIdCard
+from idcard_ocr.errors import NoIdCard, OcrFailed
 from idcard_ocr.server import ProcessReader
 
 
@@ -42,6 +44,26 @@ def test_workers_load_the_models_prepared_for_them(reader: ProcessReader) -> Non
     pool = reader._current_pool()
     query = "sorted(m for m in __import__('sys').modules if m.split('.')[0] == 'onnx')"
     assert pool.submit(eval, query).result() == []
+
+
+def test_a_killed_process_fails_its_call_and_the_next_call_reads_on_a_new_pool() -> None:
+    reader = ProcessReader(processes=1, threads=1)
+    reader.start()
+    image, expected = flat_card(37, "BACK", 900)
+    try:
+        os.kill(reader._current_pool().submit(os.getpid).result(), signal.SIGKILL)
+        with pytest.raises(OcrFailed):
+            for _ in range(20):  # the pool learns of the death a moment later
+                reader(
+                    image, card_side=None, crop_portrait=False, crop_id_card=False, thresholds={}
+                )
+                time.sleep(0.1)
+        result = reader(
+            image, card_side=None, crop_portrait=False, crop_id_card=False, thresholds={}
+        )
+        assert result.tencent_fields()["Authority"] == expected["Authority"]
+    finally:
+        reader.close()
 
 
 def test_errors_come_back_as_raised(reader: ProcessReader) -> None:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.queues import SimpleQueue
 from typing import TypeVar
 
 import anyio
@@ -27,6 +28,8 @@ from ..result import AlarmKind, CardSide, IdCardResult
 __all__ = ["ProcessReader", "Workers"]
 
 T = TypeVar("T")
+ModelQueue = SimpleQueue["dict[tuple[str, Precision], bytes] | OcrFailed"]
+"""Prepared models for the processes of a pool, or why there are none."""
 ORPHAN_CHECK_S = 1.0
 logger = logging.getLogger("idcard_ocr.server")
 
@@ -78,28 +81,51 @@ class ProcessReader:
         # under load the pools' threads contend (`share_cores`), and throughput is the goal.
         self._threads = threads or max(1, (os.cpu_count() or 1) // processes)
         self._lock = threading.Lock()
+        self._models_lock = threading.Lock()
         self._models: dict[tuple[str, Precision], bytes] | None = None
         self._pool: ProcessPoolExecutor | None = None
+        self._handover: ModelQueue | None = None
         self._closed = False
         self._ready = threading.Event()
 
     def _current_pool(self) -> ProcessPoolExecutor:
-        """The pool, built on first use or after a crash; the models are prepared once, here,
-        for every process to load as they are (`engine.prepare_models`)."""
+        """The pool, built on first use or after a crash. Its processes take their models
+        from a queue that a thread fills as they start, so that preparing them (once) and
+        starting the processes overlap."""
         with self._lock:
             if self._closed:
                 raise OcrFailed("the server is shutting down; the request was not read")
             if self._pool is None:
-                if self._models is None:
-                    self._models = _prepared(self._precision)
                 # spawn, not fork: a forked ONNX Runtime thread pool can deadlock in the child.
+                context = multiprocessing.get_context("spawn")
+                handover: ModelQueue = context.SimpleQueue()
+                self._handover = handover
                 self._pool = ProcessPoolExecutor(
                     self._processes,
-                    mp_context=multiprocessing.get_context("spawn"),
+                    mp_context=context,
                     initializer=_load_models,
-                    initargs=(self._threads, self._precision, self._models),
+                    initargs=(self._threads, self._precision, handover),
                 )
+                threading.Thread(
+                    target=self._hand_over, args=(handover,), name="models", daemon=True
+                ).start()
             return self._pool
+
+    def _hand_over(self, handover: ModelQueue) -> None:
+        """The models, prepared once (`engine.prepare_models`), for each process of a pool;
+        if they cannot be, the reason, which each process then raises."""
+        with self._models_lock:
+            try:
+                if self._models is None:
+                    self._models = prepare_models(self._precision)
+                models: dict[tuple[str, Precision], bytes] | OcrFailed = self._models
+            except Exception as exc:  # a missing or unreadable model file means no OCR at all
+                models = OcrFailed(f"could not prepare the OCR models: {exc}")
+        try:
+            for _ in range(self._processes):
+                handover.put(models)  # blocks until a process takes the previous copy
+        except OSError:
+            pass  # the pool broke before all its processes started, and its queue was closed
 
     def start(self) -> None:
         """Start every process and load its models now, so no request waits for them."""
@@ -144,30 +170,25 @@ class ProcessReader:
             return pool.submit(_read, image, *options).result()
         except BrokenProcessPool:
             with self._lock:
-                if self._pool is pool:
-                    self._pool = None
+                if self._pool is pool and self._handover is not None:
+                    self._handover.close()  # ends a hand-over its dead processes never took
+                    self._pool = self._handover = None
             raise OcrFailed("the recognition process stopped; the request was not read") from None
-
-
-def _prepared(precision: Precision) -> dict[tuple[str, Precision], bytes]:
-    try:
-        return prepare_models(precision)
-    except Exception as exc:  # a missing or unreadable model file means no OCR at all
-        raise OcrFailed(f"could not prepare the OCR models: {exc}") from exc
 
 
 _RECOGNIZER: Recognizer | None = None
 """The one recognizer of a worker process (None in the server process)."""
 
 
-def _load_models(
-    threads: int, precision: Precision, models: dict[tuple[str, Precision], bytes]
-) -> None:
+def _load_models(threads: int, precision: Precision, handover: ModelQueue) -> None:
     global _RECOGNIZER
     # Ctrl-C reaches the whole process group; the server process decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     share_cores(threads)
+    models = handover.get()
+    if isinstance(models, OcrFailed):
+        raise models
     _RECOGNIZER = Recognizer(engine_from_handover(models, threads, precision))
     _RECOGNIZER.engine.detect(np.full((64, 64, 3), 255, np.uint8), 64)
 
