@@ -20,12 +20,14 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .details import details
 from .errors import IdCardOcrError, ImageDecodeFailed, InternalError
-from .int8 import Precision
 from .result import TENCENT_FIELDS, CardSide
+
+if TYPE_CHECKING:  # the engine is imported where a run needs it: it is heavy
+    from .engine import PreparedModels
 
 __all__ = [
     "CSV_COLUMNS",
@@ -163,9 +165,7 @@ _recognizer: Any = None
 _options = BatchOptions()
 
 
-def _init_worker(
-    options: BatchOptions, threads: int, models: dict[tuple[str, Precision], bytes]
-) -> None:
+def _init_worker(options: BatchOptions, threads: int, models: PreparedModels) -> None:
     """Runs once in each worker process: load the models the parent prepared, leave Ctrl-C
     to the parent."""
     global _recognizer, _options

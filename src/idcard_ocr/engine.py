@@ -6,7 +6,7 @@ import ctypes
 import importlib.util
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,7 +127,7 @@ MODEL_FILES = {
     "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
     "Rec": "PP-OCRv6_rec_small.onnx",
 }
-PreparedModels = Mapping[tuple[str, Precision], bytes]
+PreparedModels = dict[tuple[str, Precision], bytes]
 """(model file name, precision) -> the model its session is built from (`prepare_model`)."""
 
 
@@ -148,7 +148,7 @@ def prepare_model(path: Path, precision: Precision) -> bytes:
     return quantized_model(model, ranges) if ranges is not None else model
 
 
-def prepare_models(precision: Precision) -> dict[tuple[str, Precision], bytes]:
+def prepare_models(precision: Precision) -> PreparedModels:
     """Every model a `RapidOcrEngine(precision=precision)` loads, prepared. A server does it
     once and hands them to its worker processes, which then neither quantise (~0.8 s) nor
     import the ONNX tooling that does (44 MB of each worker's memory)."""
@@ -276,11 +276,11 @@ class RapidOcrEngine:
 
 
 def engine_from_handover(
-    models: dict[tuple[str, Precision], bytes], threads: int, precision: Precision = "int8"
+    models: PreparedModels, threads: int, precision: Precision = "int8"
 ) -> RapidOcrEngine:
     """An engine in a worker process from the models its parent prepared (`prepare_models`),
-    their bytes released once loaded: a process pool keeps each process's initializer
-    arguments for its lifetime, and would hold the models twice (47 MB)."""
+    their bytes (47 MB) released once loaded. `models` is emptied: `batch` hands them over as
+    initializer arguments, which a process pool keeps for its lifetime."""
     engine = RapidOcrEngine(threads, precision, models)
     models.clear()
     give_memory_back()

@@ -19,7 +19,7 @@ import anyio
 import anyio.to_thread
 import numpy as np
 
-from ..engine import engine_from_handover, prepare_models, share_cores
+from ..engine import PreparedModels, engine_from_handover, prepare_models, share_cores
 from ..errors import OcrFailed, RequestLimitExceeded
 from ..int8 import Precision
 from ..pipeline import Recognizer
@@ -28,7 +28,7 @@ from ..result import AlarmKind, CardSide, IdCardResult
 __all__ = ["ProcessReader", "Workers"]
 
 T = TypeVar("T")
-ModelQueue = SimpleQueue["dict[tuple[str, Precision], bytes] | OcrFailed"]
+ModelQueue = SimpleQueue["PreparedModels | OcrFailed"]
 """Prepared models for the processes of a pool, or why there are none."""
 ORPHAN_CHECK_S = 1.0
 logger = logging.getLogger("idcard_ocr.server")
@@ -82,7 +82,7 @@ class ProcessReader:
         self._threads = threads or max(1, (os.cpu_count() or 1) // processes)
         self._lock = threading.Lock()
         self._models_lock = threading.Lock()
-        self._models: dict[tuple[str, Precision], bytes] | None = None
+        self._models: PreparedModels | None = None
         self._pool: ProcessPoolExecutor | None = None
         self._handover: ModelQueue | None = None
         self._closed = False
@@ -118,7 +118,7 @@ class ProcessReader:
             try:
                 if self._models is None:
                     self._models = prepare_models(self._precision)
-                models: dict[tuple[str, Precision], bytes] | OcrFailed = self._models
+                models: PreparedModels | OcrFailed = self._models
             except Exception as exc:  # a missing or unreadable model file means no OCR at all
                 models = OcrFailed(f"could not prepare the OCR models: {exc}")
         try:
