@@ -247,6 +247,38 @@ def test_a_product_used_elsewhere_keeps_its_own_addition() -> None:
     assert prepared_model(model) is model
 
 
+def test_the_widest_fused_gemm_splits_back_into_a_product_and_a_bias() -> None:
+    import onnx
+    import onnxruntime as ort
+
+    from idcard_ocr.model_rewrites import classifier_as_matmul
+
+    rng = np.random.default_rng(6)
+    narrow, wide = (rng.normal(size=shape).astype(np.float32) for shape in ((8, 5), (5, 13)))
+    x = rng.normal(size=(2, 4, 8)).astype(np.float32)
+    first = onnx.load_from_string(prepared_model(_linear_model(narrow, np.ones(5, np.float32))))
+    second = onnx.load_from_string(prepared_model(_linear_model(wide, np.zeros(13, np.float32))))
+    # Chain the two: the second's input is the first's output.
+    renamed = {name: f"second_{name}" for name in ("w", "b")}
+    for node in second.graph.node:
+        node.input[:] = [renamed.get(n, "y" if n == "x" else f"second_{n}") for n in node.input]
+        node.output[:] = [f"second_{n}" for n in node.output]
+    for tensor in second.graph.initializer:
+        tensor.name = f"second_{tensor.name}"
+    first.graph.node.extend(second.graph.node)
+    first.graph.initializer.extend(second.graph.initializer)
+    first.graph.output[0].name = "second_y"
+    assert _ops(first.SerializeToString()).count("Gemm") == 2
+
+    name = classifier_as_matmul(first)
+    split = first.SerializeToString()
+    matmuls = [n for n in first.graph.node if n.op_type == "MatMul"]
+    assert [n.name for n in matmuls] == [name] and matmuls[0].input[1] == "second_w"
+    assert _ops(split).count("Gemm") == 1
+    (out,) = ort.InferenceSession(split, providers=["CPUExecutionProvider"]).run(None, {"x": x})
+    assert np.allclose(out, (x @ narrow + 1) @ wide, atol=1e-4)
+
+
 def test_the_shipped_recogniser_reads_the_same_with_its_head_fused() -> None:
     """The recogniser's classifier (18,710 characters a time step) and its attention
     projections become Gemms: the same characters at every step, probabilities to 1e-5."""

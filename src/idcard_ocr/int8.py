@@ -1,4 +1,5 @@
-"""The recogniser's convolutions in int8, from activation ranges measured once.
+"""The recogniser's convolutions in int8, from activation ranges measured once, and its
+classifier in int8, quantised as it runs.
 
 Three quarters of recognition is convolution, and ONNX Runtime runs an int8 convolution on a
 CPU's integer dot-product instructions faster than a float32 one.
@@ -20,9 +21,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from .model_rewrites import classifier_as_matmul
+
 __all__ = [
     "Precision",
     "float32_convolutions",
+    "int8_classifier",
     "quantization_scheme",
     "quantized_model",
     "ranges_file",
@@ -94,7 +98,8 @@ def float32_convolutions(model: Any) -> list[str]:
 
 def quantized_model(model: bytes, ranges: Path) -> bytes:
     """`model` with its convolutions quantised to int8 (but `float32_convolutions`), using
-    the activation `ranges`."""
+    the activation `ranges`, and its classifier quantised as it runs (`int8_classifier`)."""
+    import onnx
     from onnxruntime.quantization import quantize_static
 
     graph = opset13(model)
@@ -108,7 +113,31 @@ def quantized_model(model: bytes, ranges: Path) -> bytes:
             nodes_to_exclude=float32_convolutions(graph),
             **quantization_scheme(),
         )
+        int8_classifier(onnx.load(target), target)
         return target.read_bytes()
+
+
+def int8_classifier(model: Any, target: Path) -> None:
+    """Write `model` to `target` with the recogniser's classifier in int8: weights per output
+    character, in 7 bits (as `quantization_scheme`'s), its input quantised as it runs, from
+    the batch's own range (no calibrated range can fit every line).
+
+    The classifier projects every time step onto 18,710 characters: in float32 it took 12%
+    of recognition. In int8, recognition over the 28 speed photos took ~11 ms a card less
+    on one Zen 4 thread (121 -> 110), every reading the same but for three spaces between
+    a birth line's label and its year.
+    """
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        model,
+        target,
+        op_types_to_quantize=["MatMul"],
+        nodes_to_quantize=[classifier_as_matmul(model)],
+        per_channel=True,
+        reduce_range=True,
+        weight_type=QuantType.QInt8,
+    )
 
 
 @contextmanager
