@@ -14,7 +14,9 @@ from tencentcloud.ocr.v20181119 import ocr_client
 
 from cards import expected_fields, photo, posed_photo, sdk_call, shown
 from idcard_ocr import Recognizer
-from idcard_ocr.geometry import order_quad, quad_iou
+from idcard_ocr.geometry import order_quad, quad_area, quad_iou
+from idcard_ocr.stages.decode import decode_image
+from idcard_ocr.stages.locate import locate_cards
 
 
 @pytest.mark.parametrize(
@@ -106,3 +108,17 @@ def test_both_sides_check_validity_against_age(recognizer: Recognizer) -> None:
     checks = {c.name: c.passed for c in result.checks}
     assert checks["validity_term_fits_age"] is True
     assert all(checks.values())
+
+
+def test_front_and_back_laid_close_are_read_from_their_own_outlines(
+    recognizer: Recognizer,
+) -> None:
+    """One view of this photo merges the two cards into one blob, which outscored both;
+    read as one card its print runs across it, and finding the cards by their text took
+    a second more."""
+    sample = photo(183, "two_sided")
+    outlines = locate_cards(decode_image(sample.jpeg).pixels).candidates
+    card_area = quad_area(sample.cards[0].quad)
+    assert [round(quad_area(c.quad) / card_area, 1) for c in outlines[:2]] == [1.0, 1.0]
+    result = recognizer(sample.jpeg)
+    assert result.tencent_fields() == expected_fields(sample)

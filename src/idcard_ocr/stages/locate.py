@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from .. import geometry
 from ..geometry import Quad
+from .outlines import distinct_outlines
 from .timing import stopwatch
 
 WORK_SIDE = 720
@@ -68,7 +69,7 @@ def locate_cards(image: npt.NDArray[Any], work_side: int = WORK_SIDE) -> Located
             if (support := _edge_support(quad, edges)) >= MIN_EDGE_SUPPORT
         ]
         # A tight crop shows no card outline: the whole frame is the last candidate.
-        candidates = [*_suppress_overlaps(found), _whole_frame(width, height)]
+        candidates = [*distinct_outlines(found), _whole_frame(width, height)]
     return LocatedCards(tuple(candidates), elapsed[0])
 
 
@@ -293,22 +294,6 @@ def _to_candidate(
         or np.any(quad[:, 1] > height - 1 - margin)
     )
     return CardCandidate(geometry.scale_quad(quad, 1.0 / scale), score, touches, False)
-
-
-def _suppress_overlaps(found: list[CardCandidate]) -> list[CardCandidate]:
-    kept: list[CardCandidate] = []
-    for candidate in sorted(found, key=lambda c: c.score, reverse=True):
-        if not any(_same_region(candidate.quad, k.quad) for k in kept):
-            kept.append(candidate)
-    return kept
-
-
-def _same_region(a: Quad, b: Quad) -> bool:
-    """Overlapping outlines of about one size are one card seen twice; a much larger outline
-    around a small one (the table under a card) is not."""
-    areas = sorted((geometry.quad_area(a), geometry.quad_area(b)))
-    similar = areas[0] >= 0.4 * areas[1]
-    return similar and geometry.overlap_of_smaller(a, b) >= 0.3
 
 
 def _whole_frame(width: int, height: int) -> CardCandidate:
