@@ -247,36 +247,51 @@ def test_a_product_used_elsewhere_keeps_its_own_addition() -> None:
     assert prepared_model(model) is model
 
 
-def test_the_widest_fused_gemm_splits_back_into_a_product_and_a_bias() -> None:
+def test_the_int8_classifier_is_what_onnx_runtimes_dynamic_quantiser_makes(
+    tmp_path: Path,
+) -> None:
+    """`int8_classifier` builds in one NumPy pass the weights `quantize_dynamic` computes
+    channel by channel (per_channel, reduce_range): the same int8 weights and scales, and
+    the same output."""
     import onnx
     import onnxruntime as ort
+    from onnx import numpy_helper
+    from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from idcard_ocr.model_rewrites import classifier_as_matmul
+    from idcard_ocr.int8 import int8_classifier
 
-    rng = np.random.default_rng(6)
-    narrow, wide = (rng.normal(size=shape).astype(np.float32) for shape in ((8, 5), (5, 13)))
-    x = rng.normal(size=(2, 4, 8)).astype(np.float32)
-    first = onnx.load_from_string(prepared_model(_linear_model(narrow, np.ones(5, np.float32))))
-    second = onnx.load_from_string(prepared_model(_linear_model(wide, np.zeros(13, np.float32))))
-    # Chain the two: the second's input is the first's output.
-    renamed = {name: f"second_{name}" for name in ("w", "b")}
-    for node in second.graph.node:
-        node.input[:] = [renamed.get(n, "y" if n == "x" else f"second_{n}") for n in node.input]
-        node.output[:] = [f"second_{n}" for n in node.output]
-    for tensor in second.graph.initializer:
-        tensor.name = f"second_{tensor.name}"
-    first.graph.node.extend(second.graph.node)
-    first.graph.initializer.extend(second.graph.initializer)
-    first.graph.output[0].name = "second_y"
-    assert _ops(first.SerializeToString()).count("Gemm") == 2
+    rng = np.random.default_rng(8)
+    weight = rng.normal(size=(16, 40)).astype(np.float32)
+    weight[:, 3] = 0  # a character no time step can take
+    model = _linear_model(weight, rng.normal(size=40).astype(np.float32))
+    ours = onnx.load_from_string(prepared_model(model))
+    int8_classifier(ours)
+    quantize_dynamic(
+        onnx.load_from_string(model),
+        tmp_path / "theirs.onnx",
+        per_channel=True,
+        reduce_range=True,
+        weight_type=QuantType.QInt8,
+    )
+    theirs = onnx.load(tmp_path / "theirs.onnx")
 
-    name = classifier_as_matmul(first)
-    split = first.SerializeToString()
-    matmuls = [n for n in first.graph.node if n.op_type == "MatMul"]
-    assert [n.name for n in matmuls] == [name] and matmuls[0].input[1] == "second_w"
-    assert _ops(split).count("Gemm") == 1
-    (out,) = ort.InferenceSession(split, providers=["CPUExecutionProvider"]).run(None, {"x": x})
-    assert np.allclose(out, (x @ narrow + 1) @ wide, atol=1e-4)
+    def weight_and_scales(m: onnx.ModelProto) -> tuple[np.ndarray, np.ndarray]:
+        tensors = [numpy_helper.to_array(t) for t in m.graph.initializer if t.name != "b"]
+        (int8,) = [t for t in tensors if t.dtype == np.int8 and t.ndim == 2]
+        (scales,) = [t for t in tensors if t.dtype == np.float32 and t.shape == (40,)]
+        return int8, scales
+
+    for ours_part, theirs_part in zip(*map(weight_and_scales, (ours, theirs)), strict=True):
+        assert np.array_equal(ours_part, theirs_part)
+    x = rng.normal(size=(3, 7, 16)).astype(np.float32)
+    outputs = [
+        ort.InferenceSession(m.SerializeToString(), providers=["CPUExecutionProvider"]).run(
+            None, {"x": x}
+        )[0]
+        for m in (ours, theirs)
+    ]
+    assert outputs[0].shape == (3, 7, 40)
+    assert np.allclose(outputs[0], outputs[1], atol=1e-5)
 
 
 def test_the_shipped_recogniser_reads_the_same_with_its_head_fused() -> None:

@@ -80,33 +80,6 @@ def fuse_bias_into_gemm(model: Any) -> bool:
     return True
 
 
-def classifier_as_matmul(model: Any) -> str:
-    """Split the fused Gemm with the most output columns (the recogniser's classifier, 120 ->
-    18,710 characters at every time step) back into MatMul + Add, the form ONNX Runtime's
-    dynamic quantiser takes; return the MatMul's name. ONNX Runtime fuses the pair, bias and
-    all, into one DynamicQuantizeMatMul as the session loads."""
-    from onnx import helper
-
-    graph = model.graph
-    columns = {t.name: t.dims[-1] for t in graph.initializer if len(t.dims) == 2}
-    nodes = list(graph.node)
-    # Only the plain Gemms `fuse_bias_into_gemm` makes: no transposition, no scaling.
-    fused = [n for n in nodes if n.op_type == "Gemm" and n.input[1] in columns and not n.attribute]
-    if not fused:
-        raise ValueError("the model has no fused classifier to split")
-    gemm = max(fused, key=lambda n: columns[n.input[1]])
-    rows, weight, bias = gemm.input
-    name = f"{gemm.output[0]}_classifier"
-    split = [
-        helper.make_node("MatMul", [rows, weight], [f"{name}_product"], name=name),
-        helper.make_node("Add", [f"{name}_product", bias], list(gemm.output)),
-    ]
-    at = nodes.index(gemm)
-    del graph.node[:]
-    graph.node.extend([*nodes[:at], *split, *nodes[at + 1 :]])
-    return name
-
-
 def _gemm_nodes(graph: Any, matmul: Any, add: Any, columns: int) -> list[Any]:
     """Flatten x's leading axes, one Gemm with the bias, and x's leading shape restored."""
     from onnx import helper, numpy_helper
