@@ -71,6 +71,23 @@ def test_a_clean_photo_raises_nothing(seed: int) -> None:
     assert all(not a.raised for a in result.alarms)
 
 
+def test_detectors_side_by_side_find_what_one_thread_finds() -> None:
+    """In process the detectors run on two threads (`warn._findings`), in a server's
+    worker, which OpenCV gives one thread, one after the other: the same alarms either way."""
+    photo = sample("occlusion", "over_text", 7).jpeg
+    side_by_side = recognizer()(photo).alarms
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        one_thread = recognizer()(photo).alarms
+    finally:
+        cv2.setNumThreads(threads)
+    assert [(a.kind, a.score, a.raised, a.fields) for a in side_by_side] == [
+        (a.kind, a.score, a.raised, a.fields) for a in one_thread
+    ]
+    assert any(a.raised for a in one_thread)
+
+
 @pytest.mark.parametrize(
     ("kind", "variant", "seed"), [("glare", "on_card", 31), ("occlusion", "over_text", 32)]
 )
