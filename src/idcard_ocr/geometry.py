@@ -194,3 +194,28 @@ def band_between(
     near = [a0 + along * start, a0 + along * end]
     corners = [*near, near[1] + normal * offset, near[0] + normal * offset]
     return order_quad(corners)
+
+
+Rect = tuple[int, int, int, int]
+"""x0, y0, x1, y1 in pixels, x1 and y1 exclusive."""
+
+
+def merged_rects(rects: list[Rect]) -> list[Rect]:
+    """`rects` with every two that overlap replaced by their bounding rectangle, until none
+    overlap."""
+    merged: list[Rect] = []
+    for rect in rects:
+        while (other := next((m for m in merged if _rects_overlap(m, rect)), None)) is not None:
+            merged.remove(other)
+            rect = (
+                min(rect[0], other[0]),
+                min(rect[1], other[1]),
+                max(rect[2], other[2]),
+                max(rect[3], other[3]),
+            )
+        merged.append(rect)
+    return merged
+
+
+def _rects_overlap(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -6,6 +6,7 @@ nearby.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import cv2
@@ -22,6 +23,15 @@ from .locate import CardCandidate, gradient_magnitude
 COARSE_DETECT_SIDE = 640
 DETECT_SIDE = 1280
 FINE_DETECT_SIDE = 1920
+# The finest scale is for a card of ~370-470 px in a photo of 3,000-4,000, which no outline
+# showed, and runs on every big photo in which nothing read (no card, a card too small to
+# read): over the whole frame it took 1.5-2.2 s of CPU, ~70% of such a photo. Some of a
+# card's print shows at the coarser scales already (lines, or blocks of them), so it looks
+# only around what they found, as far as such a card reaches: a card wider than this share
+# of the photo's longer side has its print read at DETECT_SIDE. Over windows this large a
+# share of the frame, the whole frame is searched.
+FINE_CARD_SHARE = 0.15
+MAX_WINDOWS_SHARE = 0.5
 MIN_LINES = 3
 # Rows of one card are at most ~2 text heights apart; two cards side by side, further.
 MAX_LINE_GAP = 4.0
@@ -38,26 +48,63 @@ LINE_SAMPLES = 32
 
 
 def locate_by_text(
-    image: npt.NDArray[np.uint8], engine: OcrEngine, detect_side: int = DETECT_SIDE
-) -> list[CardCandidate]:
-    """Card candidates predicted from clusters of text lines, best supported first."""
+    image: npt.NDArray[np.uint8],
+    engine: OcrEngine,
+    detect_side: int = DETECT_SIDE,
+    near: Sequence[Quad] | None = None,
+) -> tuple[list[CardCandidate], list[Quad]]:
+    """Card candidates predicted from clusters of text lines, best supported first, and the
+    lines found, in `image`'s pixels. With `near` (lines found before), only around those."""
     # Edges are snapped to at no coarser a scale than DETECT_SIDE whatever the detection's:
     # at 640 px the border of a tight crop is lost and the card comes out a trapezoid.
     scale = min(1.0, max(detect_side, DETECT_SIDE) / max(image.shape[:2]))
     small = np.asarray(
         cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), dtype=np.uint8
     )
-    # The engine scales `small` to `detect_side` itself and answers in `small`'s pixels.
-    lines = [b for b in engine.detect(small, detect_side) if _is_line(b)]
+    if near is None:
+        # The engine scales `small` to `detect_side` itself and answers in its pixels.
+        found = engine.detect(small, detect_side)
+    else:
+        found = _detect_near(small, engine, [geometry.scale_quad(q, scale) for q in near])
+    lines = [b for b in found if _is_line(b)]
+    seen = [geometry.scale_quad(b.quad, 1 / scale) for b in lines]
+    groups = _cluster(lines)
+    if not groups:
+        return [], seen
     gradient = gradient_magnitude(small)
     candidates = []
-    for group in _cluster(lines):
+    for group in groups:
         guesses = [_snap_to_edges(q, gradient) for q in _card_guesses(group)]
         quad, _ = max(guesses, key=lambda guess: guess[1])
         candidates.append(
             CardCandidate(geometry.scale_quad(quad, 1 / scale), float(len(group)), False, False)
         )
-    return sorted(candidates, key=lambda c: c.score, reverse=True)
+    return sorted(candidates, key=lambda c: c.score, reverse=True), seen
+
+
+def _detect_near(
+    image: npt.NDArray[np.uint8], engine: OcrEngine, seen: list[Quad]
+) -> list[DetectedBox]:
+    """Text regions at `image`'s own scale within a card's width of the lines `seen`."""
+    height, width = image.shape[:2]
+    windows = geometry.merged_rects([_card_window(q, width, height) for q in seen])
+    area = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in windows)
+    if area > MAX_WINDOWS_SHARE * width * height:
+        return engine.detect(image, max(height, width))
+    boxes = []
+    for x0, y0, x1, y1 in windows:
+        window = np.ascontiguousarray(image[y0:y1, x0:x1])
+        offset = np.array([x0, y0], np.float32)
+        found = engine.detect(window, max(window.shape[:2]))
+        boxes += [DetectedBox(box.quad + offset, box.score) for box in found]
+    return boxes
+
+
+def _card_window(line: Quad, width: int, height: int) -> geometry.Rect:
+    """Where a card small enough to need the finest scale can lie if `line` is on it."""
+    reach = FINE_CARD_SHARE * max(width, height)
+    (x0, y0), (x1, y1) = line.min(axis=0) - reach, line.max(axis=0) + reach
+    return (max(0, int(x0)), max(0, int(y0)), min(width, int(x1) + 1), min(height, int(y1) + 1))
 
 
 class TextFinds:
@@ -65,13 +112,23 @@ class TextFinds:
     again (a card the frame cuts, after nothing else read) asks for scales it already ran.
     One per request and image, never shared."""
 
-    def __init__(self, image: npt.NDArray[np.uint8], engine: OcrEngine) -> None:
+    def __init__(
+        self, image: npt.NDArray[np.uint8], engine: OcrEngine, *, fine_near_print: bool = True
+    ) -> None:
         self._image, self._engine = image, engine
+        self._fine_near_print = fine_near_print
         self._found: dict[int, list[CardCandidate]] = {}
+        self._lines: list[Quad] = []
 
     def __call__(self, detect_side: int) -> list[CardCandidate]:
+        """The cards located by text at `detect_side`; at FINE_DETECT_SIDE, with
+        `fine_near_print`, only near the lines the coarser scales run so far found."""
         if detect_side not in self._found:
-            self._found[detect_side] = locate_by_text(self._image, self._engine, detect_side)
+            fine = detect_side == FINE_DETECT_SIDE and self._fine_near_print
+            near = self._lines if fine else None
+            found, lines = locate_by_text(self._image, self._engine, detect_side, near)
+            self._found[detect_side] = found
+            self._lines += lines
         return self._found[detect_side]
 
     def found(self) -> list[CardCandidate]:
