@@ -59,7 +59,8 @@ def test_the_finest_scale_searches_nothing_when_no_print_showed() -> None:
 def test_the_finest_scale_searches_around_the_print_coarser_ones_saw() -> None:
     engine = RecordingEngine(print_at_1280=True)
     texts = TextFinds(PHOTO, engine)
-    texts(COARSE_DETECT_SIDE), texts(DETECT_SIDE), texts(FINE_DETECT_SIDE)
+    for side in (COARSE_DETECT_SIDE, DETECT_SIDE, FINE_DETECT_SIDE):
+        texts(side)
     (height, width) = engine.searched[-1]
     # The 1920 px view: the line 150 x 18 px, and a small card's reach on every side.
     reach = FINE_CARD_SHARE * FINE_DETECT_SIDE

@@ -23,7 +23,7 @@ from .locate import CardCandidate, gradient_magnitude
 COARSE_DETECT_SIDE = 640
 DETECT_SIDE = 1280
 FINE_DETECT_SIDE = 1920
-# The finest scale is for a card of ~370-470 px in a photo of 3,000-4,000, which no outline
+# The finest scale is for a card of ~370-480 px in a photo of 3,000-4,000, which no outline
 # showed, and runs on every big photo in which nothing read (no card, a card too small to
 # read): over the whole frame it took 1.5-2.2 s of CPU, ~70% of such a photo. Some of a
 # card's print shows at the coarser scales already (lines, or blocks of them), so it looks

@@ -112,7 +112,7 @@ def _findings(evidence: CardEvidence) -> list[Finding]:
     The detectors are OpenCV and NumPy work that mostly runs outside the GIL: where OpenCV
     may use more than one thread (in process; a server's or a batch's worker processes get
     one each, `engine.share_cores`), they run side by side, occlusion (~40% of their time)
-    first, the others beside it. In process on 2 cores: 39 -> 22 ms a card.
+    first, the others beside it: in process on 2 cores, 37 -> 26-28 ms a card.
     """
     if cv2.getNumThreads() < 2:
         return [detect(evidence) for detect in DETECTORS]
