@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/accuracy.py flat --count 200
     .venv/bin/python bench/accuracy.py photo --count 300
+    .venv/bin/python bench/accuracy.py far --count 60
 
 The naive baseline is what a user would build alone: RapidOCR with its default settings on
 the whole, unflattened image, its lines handed to our own parser and validator.
@@ -13,7 +14,7 @@ import argparse
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -29,7 +30,7 @@ from idcard_ocr.stages.parse import parse_card
 from idcard_ocr.stages.read import CardText, TextLine
 from idcard_ocr.stages.validate import validate_card
 from idcard_synth.identity import random_identity, tencent_fields
-from idcard_synth.photo import make_photo_set
+from idcard_synth.photo import FAR, PhotoSample, make_photo, make_photo_set
 from idcard_synth.render import flat_image, render_card
 
 
@@ -57,14 +58,28 @@ def flat_cases(seed: int, count: int) -> Iterator[Case]:
 
 
 def photo_cases(seed: int, count: int) -> Iterator[Case]:
-    for index, sample in enumerate(make_photo_set(seed, count)):
+    yield from _cases_of("photo", make_photo_set(seed, count))
+
+
+def far_cases(seed: int, count: int) -> Iterator[Case]:
+    """One card far off in a big photo (`idcard_synth.photo.FAR`): what the text search at
+    1920 px is for."""
+    samples = (make_photo(random.Random(seed * 1_000_003 + i), FAR) for i in range(count))
+    yield from _cases_of("far", samples)
+
+
+def _cases_of(name: str, samples: Iterable[PhotoSample]) -> Iterator[Case]:
+    for index, sample in enumerate(samples):
         expected: dict[str, str] = {}
         for card in sample.cards:
             keys = FRONT_KEYS if card.side == "FRONT" else BACK_KEYS
             expected.update({k: tencent_fields(card.identity)[k] for k in keys})
         # The photo's own JPEG (quality 50-95), as a camera would send it.
         error = sample.expected_error
-        yield Case(f"photo#{index}", sample.category, sample.jpeg, expected, error)
+        yield Case(f"{name}#{index}", sample.category, sample.jpeg, expected, error)
+
+
+CASES = {"flat": flat_cases, "photo": photo_cases, "far": far_cases}
 
 
 def _png(image: np.ndarray) -> bytes:
@@ -148,14 +163,14 @@ def record(tally: Tally, case: Case, outcome: Outcome) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("set", choices=["flat", "photo"])
+    parser.add_argument("set", choices=sorted(CASES))
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--misses", type=int, default=15, help="how many misses to list")
     args = parser.parse_args()
 
-    cases = list((flat_cases if args.set == "flat" else photo_cases)(args.seed, args.count))
+    cases = list(CASES[args.set](args.seed, args.count))
     methods = {"ours": ours(Recognizer())}
     if not args.no_baseline:
         methods["naive RapidOCR"] = naive()
