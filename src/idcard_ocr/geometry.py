@@ -205,7 +205,7 @@ def merged_rects(rects: list[Rect]) -> list[Rect]:
     overlap."""
     merged: list[Rect] = []
     for rect in rects:
-        while (other := next((m for m in merged if _rects_overlap(m, rect)), None)) is not None:
+        while (other := next((m for m in merged if rects_overlap(m, rect)), None)) is not None:
             merged.remove(other)
             rect = (
                 min(rect[0], other[0]),
@@ -217,5 +217,5 @@ def merged_rects(rects: list[Rect]) -> list[Rect]:
     return merged
 
 
-def _rects_overlap(a: Rect, b: Rect) -> bool:
+def rects_overlap(a: Rect, b: Rect) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -8,9 +8,10 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from .. import geometry
 from ..geometry import CARD_HEIGHT, CARD_WIDTH, Quad
 from ..result import AlarmKind
-from .evidence import Box, CardEvidence, Finding, overlaps, ramp
+from .evidence import Box, CardEvidence, Finding, ramp
 
 Keep = Callable[[npt.NDArray[np.bool_]], bool]
 
@@ -42,7 +43,9 @@ def blob_finding(
     share = float(sum(stats[i, cv2.CC_STAT_AREA] for i in kept)) / card_area
     boxes = [_box(stats[i]) for i in kept]
     places = {**evidence.field_boxes(), **evidence.fixed_boxes()}
-    covered = tuple(n for n, place in places.items() if any(overlaps(place, b) for b in boxes))
+    covered = tuple(
+        n for n, place in places.items() if any(geometry.rects_overlap(place, b) for b in boxes)
+    )
     score = ramp(share, *area_ramp)
     regions = tuple(_outline(labels, stats[i], i) for i in kept)
     detail = f"{len(kept)} {what} over {share:.1%} of the card"

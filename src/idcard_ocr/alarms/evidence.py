@@ -15,7 +15,7 @@ from ..geometry import CARD_HEIGHT, CARD_WIDTH, Quad
 from ..layout import side_layout
 from ..result import AlarmKind, CardSide, Check
 
-Box = tuple[int, int, int, int]
+Box = geometry.Rect
 """x0, y0, x1, y1 in flattened-card pixels."""
 
 COLOUR_SCALE = 0.5
@@ -187,10 +187,6 @@ def fraction_box(box: tuple[float, float, float, float]) -> Box:
 def box_quad(box: Box) -> Quad:
     x0, y0, x1, y1 = box
     return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
-
-
-def overlaps(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from .evidence import (
     full_size,
     level_percentiles,
     locally_smooth,
-    overlaps,
 )
 from .glare import MIN_BRIGHTNESS as GLARE_LEVEL
 from .portrait import coloured_by_design
@@ -98,7 +97,7 @@ def _covers_any(blob: npt.NDArray[np.bool_], places: list[tuple[Box, int]]) -> b
     in by an outline a little too large."""
     x, y, width, height = cv2.boundingRect(blob.astype(np.uint8))
     return any(
-        overlaps((x - reach, y - reach, x + width + reach, y + height + reach), place)
+        geometry.rects_overlap((x - reach, y - reach, x + width + reach, y + height + reach), place)
         for place, reach in places
     )
 
