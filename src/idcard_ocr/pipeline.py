@@ -13,6 +13,7 @@ import numpy.typing as npt
 from . import geometry
 from .alarms.screen import shows_pixel_grid
 from .assemble import ReadCard, alarms, assemble, choose
+from .candidates import part_of, reaches_past_frame, similar_size, unread, worth_reading
 from .engine import OcrEngine, RapidOcrEngine
 from .errors import IdCardOcrError, IdCardTooSmall, ImageBlur, NoIdCard
 from .explain import MIN_CARD_WIDTH_PX, explain_no_card, width_px
@@ -35,15 +36,10 @@ from .stages.orient import OrientedCard, orient_card, reorient
 from .stages.parse import parse_card
 from .stages.read import CardText, carry_text, read_text
 from .stages.rectify import rectify
+from .stages.timing import stopwatch
 from .stages.validate import validate_card
 
-MAX_CANDIDATES = 4
 MAX_TEXT_SLANT = 3.0
-COARSE_FRAME_SLACK = 0.02
-# The area of a second card against the first one's, under differing perspective.
-SECOND_CARD_AREA = (0.4, 2.5)
-# The largest printed part of a card (the portrait) covers about a sixth of it.
-INNER_PART_SHARE = 0.3
 # Blur that smooths a display's sub-pixel grid (2-6 photo px) away but keeps print legible.
 DESCREEN_SIGMA = 3.0
 
@@ -72,19 +68,25 @@ class Recognizer:
         crop_id_card: bool = False,
         thresholds: Mapping[AlarmKind, float] | None = None,
     ) -> IdCardResult:
-        """Read the card(s) in `image`; `thresholds` overrides alarm thresholds by kind."""
-        decoded = decode_image(image)
-        located = locate_cards(decoded.pixels)
-        texts = TextFinds(decoded.pixels, self.engine)
-        try:
-            cards = self._read_cards(decoded.pixels, located.candidates, texts)
-        except (NoIdCard, IdCardTooSmall) as failure:
-            cards = self._read_retried(decoded.pixels, located.candidates, texts, failure)
-        chosen = choose(cards, card_side)
-        timings = {"decode": decoded.elapsed_ms, "locate": located.elapsed_ms}
-        raised = alarms(decoded.pixels, chosen, thresholds, timings)
-        result = assemble(chosen, card_side, crop_portrait, crop_id_card, timings)
-        return dataclasses.replace(result, alarms=raised)
+        """Read the card(s) in `image`; `thresholds` overrides alarm thresholds by kind.
+
+        The result's timings are the chosen cards' stages and the whole call (`total`): what
+        the stages leave of it went to the search for cards that did not read (outlines
+        tried and turned down, text passes, the glance for a second card) and the crops."""
+        with stopwatch() as elapsed:
+            decoded = decode_image(image)
+            located = locate_cards(decoded.pixels)
+            texts = TextFinds(decoded.pixels, self.engine)
+            try:
+                cards = self._read_cards(decoded.pixels, located.candidates, texts)
+            except (NoIdCard, IdCardTooSmall) as failure:
+                cards = self._read_retried(decoded.pixels, located.candidates, texts, failure)
+            chosen = choose(cards, card_side)
+            timings = {"decode": decoded.elapsed_ms, "locate": located.elapsed_ms}
+            raised = alarms(decoded.pixels, chosen, thresholds, timings)
+            result = assemble(chosen, card_side, crop_portrait, crop_id_card, timings)
+        timings = {**result.timings_ms, "total": elapsed[0]}
+        return dataclasses.replace(result, alarms=raised, timings_ms=timings)
 
     def _read_cards(
         self,
@@ -94,7 +96,7 @@ class Recognizer:
     ) -> list[ReadCard]:
         """Outlines first; then cards found by their text that no outline explained; then
         the whole frame, for a tight crop."""
-        outlines = _outlines(candidates)
+        outlines = worth_reading(candidates)
         frames = [c for c in candidates if c.whole_frame]
         cards, too_small = self._read_each(pixels, outlines)
         height, width = pixels.shape[:2]
@@ -122,7 +124,7 @@ class Recognizer:
         """When no card read: the photo with a display's pixel grid blurred away, then the
         first outline, or card located by its text, that the frame cuts and that reads with
         the fewer side words a cut card keeps (`stages.cut`); else `failure`."""
-        outlines = [c.quad for c in _outlines(candidates)]
+        outlines = [c.quad for c in worth_reading(candidates)]
         try:
             return self._read_descreened(pixels, outlines, failure)
         except (NoIdCard, IdCardTooSmall):
@@ -175,12 +177,12 @@ class Recognizer:
             fine = side == FINE_DETECT_SIDE
             if not looking or (fine and (cards or max(height, width) <= DETECT_SIDE)):
                 break
-            more, small = self._read_each(pixels, _text_candidates(texts(side), cards))
+            more, small = self._read_each(pixels, unread(texts(side), cards))
             if side == COARSE_DETECT_SIDE:
                 # An outline past the frame is as often a loose guess as a cut card: the
                 # finer scale decides, and the coarse reading stands if that reads nothing.
-                past_frame = [c for c in more if _past_frame(c, width, height)]
-                more = [c for c in more if not _past_frame(c, width, height)]
+                past_frame = [c for c in more if reaches_past_frame(c, width, height)]
+                more = [c for c in more if not reaches_past_frame(c, width, height)]
             cards, too_small = cards + more, too_small or small
             looking = not cards or (
                 len(cards) == 1
@@ -240,9 +242,9 @@ class Recognizer:
         cards: list[ReadCard] = []
         too_small = False
         for candidate in candidates:
-            if any(_inside(candidate, card) for card in cards):
+            if any(part_of(candidate, card) for card in cards):
                 continue
-            if cards and not _similar_size(candidate, cards[0]):
+            if cards and not similar_size(candidate, cards[0]):
                 continue
             if width_px(candidate) < MIN_CARD_WIDTH_PX:
                 too_small = too_small or looks_like_card(pixels, candidate.quad)
@@ -265,45 +267,9 @@ def _all_passed(card: ReadCard) -> bool:
     return all(check.passed for check in card.validated.checks)
 
 
-def _outlines(candidates: Sequence[CardCandidate]) -> list[CardCandidate]:
-    """The outlines found, best first, as many as are worth a detection pass each."""
-    return [c for c in candidates if not c.whole_frame][:MAX_CANDIDATES]
-
-
-def _text_candidates(found: list[CardCandidate], read: list[ReadCard]) -> list[CardCandidate]:
-    """Cards located by their text lines, other than those already read."""
-    return [
-        c
-        for c in found
-        if all(geometry.overlap_of_smaller(c.quad, r.oriented.quad) < 0.5 for r in read)
-    ][:MAX_CANDIDATES]
-
-
-def _inside(candidate: CardCandidate, card: ReadCard) -> bool:
-    """Whether the outline is a small part of a card already read (its portrait, emblem or
-    a block of print), which is no card itself and not worth a detection pass."""
-    area = geometry.quad_area(candidate.quad)
-    return area < INNER_PART_SHARE * geometry.quad_area(card.oriented.quad) and (
-        geometry.overlap_of_smaller(candidate.quad, card.oriented.quad) > 0.8
-    )
-
-
 def _flattened_from(pixels: npt.NDArray[np.uint8], card: ReadCard) -> ReadCard:
     """The card as read, its flattened image taken again from `pixels`."""
     image = geometry.warp_quad(
         pixels, card.oriented.quad, geometry.CARD_WIDTH, geometry.CARD_HEIGHT
     )
     return dataclasses.replace(card, oriented=dataclasses.replace(card.oriented, image=image))
-
-
-def _past_frame(card: ReadCard, width: int, height: int) -> bool:
-    slack = COARSE_FRAME_SLACK * max(width, height)
-    return not geometry.within_frame(card.oriented.quad, width, height, slack)
-
-
-def _similar_size(candidate: CardCandidate, card: ReadCard) -> bool:
-    """Whether the outline could be a second card beside one already read: two cards in one
-    photo are one size, give or take perspective; smaller outlines around it are a phone, a
-    spoon or a coin, and not worth a detection pass each."""
-    ratio = geometry.quad_area(candidate.quad) / geometry.quad_area(card.oriented.quad)
-    return SECOND_CARD_AREA[0] <= ratio <= SECOND_CARD_AREA[1]

@@ -113,6 +113,14 @@ def test_both_sides_check_validity_against_age(recognizer: Recognizer) -> None:
     assert all(checks.values())
 
 
+def test_timings_hold_each_stage_and_the_whole_call(recognizer: Recognizer) -> None:
+    """The stages are timed for the cards chosen; `total` is the whole call, and holds them."""
+    timings = dict(recognizer(photo(41, "two_sided").jpeg).timings_ms)
+    total = timings.pop("total")
+    assert {"decode", "locate", "orient", "read", "parse", "validate", "warn"} <= set(timings)
+    assert 0 < sum(timings.values()) <= total
+
+
 def test_a_card_far_off_is_read_by_its_print_near_what_coarser_scales_saw(
     recognizer: Recognizer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
