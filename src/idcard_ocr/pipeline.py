@@ -85,8 +85,9 @@ class Recognizer:
             timings = {"decode": decoded.elapsed_ms, "locate": located.elapsed_ms}
             raised = alarms(decoded.pixels, chosen, thresholds, timings)
             result = assemble(chosen, card_side, crop_portrait, crop_id_card, timings)
-        timings = {**result.timings_ms, "total": elapsed[0]}
-        return dataclasses.replace(result, alarms=raised, timings_ms=timings)
+        return dataclasses.replace(
+            result, alarms=raised, timings_ms={**result.timings_ms, "total": elapsed[0]}
+        )
 
     def _read_cards(
         self,
