@@ -15,17 +15,11 @@ import pytest
 import rapidocr
 from PIL import Image, ImageOps
 
-from idcard_ocr.engine import (
-    REC_MAX_BATCH,
-    REC_MAX_PADDING,
-    REC_MIN_RATIO,
-    DetectedBox,
-    detector_input,
-    rec_batches,
-)
+from idcard_ocr.engine import DetectedBox, detector_input
 from idcard_ocr.errors import ImageDecodeFailed
 from idcard_ocr.geometry import CARD_HEIGHT, CARD_WIDTH
 from idcard_ocr.layout import side_layout
+from idcard_ocr.line_batches import REC_MAX_BATCH, REC_MAX_PADDING, REC_MIN_RATIO, rec_batches
 from idcard_ocr.model_rewrites import prepared_model
 from idcard_ocr.result import CardSide
 from idcard_ocr.stages.decode import decode_image

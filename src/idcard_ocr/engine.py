@@ -18,6 +18,8 @@ import numpy.typing as npt
 
 from .errors import OcrFailed
 from .int8 import Precision, quantized_model, ranges_file
+from .lanes import LANES
+from .line_batches import read_lines
 from .model_rewrites import prepared_model
 
 Image = npt.NDArray[np.uint8]
@@ -50,37 +52,10 @@ class OcrEngine(Protocol):
         """For each text-line crop, the probability that it is rotated by 180 degrees."""
 
 
-# The recogniser's input is 48 px high; narrower crops are padded to at least 192 px, or
-# short labels read differently. RapidOCR pads to 320 (its training width), which made a
-# third of the recognised area padding on a card's short lines; 192 reads the photo
-# benchmark the same and recognition costs ~15% less.
-REC_MIN_RATIO = 4.0
-REC_MAX_BATCH = 6
-# A batch is padded to its widest crop: grouping only crops of similar width keeps the padded
-# area within this factor of the real one (one batch of all lines pads ~1.5x, and is slower
-# than one call per line).
-REC_MAX_PADDING = 1.15
 # An int8 reading less sure than this is read again in float32, whose reading it then takes:
 # strong screen moiré drives the recogniser's activations past the ranges int8 was calibrated
 # on, and two such screens of alarm seed 53 no longer read as cards. Costs ~2% of the CPU.
 RECHECK_BELOW = 0.9
-
-
-def rec_batches(ratios: Sequence[float]) -> list[list[int]]:
-    """Indices of crops grouped into recognition batches, narrowest first."""
-    groups: list[list[int]] = []
-    for index in sorted(range(len(ratios)), key=ratios.__getitem__):
-        group = groups[-1] if groups else []
-        widths = [max(REC_MIN_RATIO, ratios[i]) for i in (*group, index)]
-        if (
-            group
-            and len(widths) <= REC_MAX_BATCH
-            and (len(widths) * max(widths) <= REC_MAX_PADDING * sum(widths))
-        ):
-            group.append(index)
-        else:
-            groups.append([index])
-    return groups
 
 
 def detector_input(image: npt.NDArray[Any]) -> npt.NDArray[np.float32]:
@@ -201,7 +176,8 @@ class RapidOcrEngine:
     RapidOCR's own `__call__` stores per-call options on the shared object, which is unsafe
     in a concurrent server, so this adapter calls its three stage objects directly.
     `precision` int8 runs most of the recogniser's convolutions in int8 (`int8`), and reads
-    the lines it is unsure of again in float32.
+    the lines it is unsure of again in float32. `threads` are ONNX Runtime's (0: one a core);
+    on two cores or more the recognition batches run on the two lanes, on half of them each.
     """
 
     def __init__(
@@ -219,20 +195,25 @@ class RapidOcrEngine:
         params.update(
             {f"{stage}.model_path": str(model_path(name)) for stage, name in MODEL_FILES.items()}
         )
-        if threads > 0:
-            params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
-            params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
+        cores = threads or os.cpu_count() or 1
+        self._side_by_side = cores >= LANES
+        rec_threads = cores // LANES if self._side_by_side else threads
         try:
-            ocr = RapidOCR(params=params)
+            ocr = RapidOCR(params={**params, **_thread_params(threads)})
             with tuned_sessions(precision, prepared):
                 self._det = ocr._load_det_model()  # type: ignore[no-untyped-call]
-                self._cls = ocr._load_cls_model()  # type: ignore[no-untyped-call]
-                self._rec = ocr._load_rec_model()  # type: ignore[no-untyped-call]
+                # The orientation classifier is small: on one thread it took 2.5 ms a card's
+                # six lines, on two 4.3 (seed 13).
+                cls = RapidOCR(params={**params, **_thread_params(1)})
+                self._cls = cls._load_cls_model()  # type: ignore[no-untyped-call]
+                # RapidOCR keeps one recogniser an instance.
+                rec = RapidOCR(params={**params, **_thread_params(rec_threads)})
+                self._rec = rec._load_rec_model()  # type: ignore[no-untyped-call]
             self._rec_float32 = None
-            if precision == "int8":  # RapidOCR keeps one recogniser an instance
+            if precision == "int8":  # the unsure lines, a few at a time: all threads on each
                 with tuned_sessions("float32", prepared):
-                    rec = RapidOCR(params=params)._load_rec_model()  # type: ignore[no-untyped-call]
-                    self._rec_float32 = rec
+                    rec = RapidOCR(params={**params, **_thread_params(threads)})
+                    self._rec_float32 = rec._load_rec_model()  # type: ignore[no-untyped-call]
         except Exception as exc:  # any model-loading failure means no OCR at all
             raise OcrFailed(f"could not load the OCR models: {exc}") from exc
 
@@ -258,13 +239,13 @@ class RapidOcrEngine:
         ]
 
     def recognize(self, crops: Sequence[Image]) -> list[Recognition]:
-        readings = _read_lines(self._rec, crops)
+        readings = read_lines(self._rec, crops, self._side_by_side)
         if self._rec_float32 is not None:
-            unsure = [i for i, reading in enumerate(readings) if reading.confidence < RECHECK_BELOW]
-            again = _read_lines(self._rec_float32, [crops[i] for i in unsure])
+            unsure = [i for i, (_, confidence) in enumerate(readings) if confidence < RECHECK_BELOW]
+            again = read_lines(self._rec_float32, [crops[i] for i in unsure], side_by_side=False)
             for index, reading in zip(unsure, again, strict=True):
                 readings[index] = reading
-        return readings
+        return [Recognition(text, confidence) for text, confidence in readings]
 
     def upside_down(self, crops: Sequence[Image]) -> list[float]:
         if not crops:
@@ -273,6 +254,16 @@ class RapidOcrEngine:
         return [
             float(score) if "180" in label else 1.0 - float(score) for label, score in out.cls_res
         ]
+
+
+def _thread_params(threads: int) -> dict[str, Any]:
+    """RapidOCR's settings for sessions on `threads` threads (0: ONNX Runtime's default)."""
+    if threads <= 0:
+        return {}
+    return {
+        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+    }
 
 
 def engine_from_handover(
@@ -285,21 +276,3 @@ def engine_from_handover(
     models.clear()
     give_memory_back()
     return engine
-
-
-def _read_lines(rec: Any, crops: Sequence[Image]) -> list[Recognition]:
-    """One reading a crop from RapidOCR's recogniser stage `rec`, in `rec_batches`."""
-    ratios = [crop.shape[1] / crop.shape[0] for crop in crops]
-    readings: list[Recognition] = [Recognition("", 0.0)] * len(crops)
-    for group in rec_batches(ratios):
-        widest = max(REC_MIN_RATIO, *(ratios[i] for i in group))
-        batch = np.stack([rec.resize_norm_img(crops[i], widest) for i in group])
-        lines, _ = rec.postprocess_op(
-            rec.session(batch.astype(np.float32)),
-            False,
-            wh_ratio_list=[ratios[i] for i in group],
-            max_wh_ratio=widest,
-        )
-        for index, (text, score) in zip(group, lines, strict=True):
-            readings[index] = Recognition(str(text), float(score))
-    return readings

@@ -3,12 +3,15 @@ beside it, where a card that no outline showed would be."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import cv2
 import numpy as np
 import numpy.typing as npt
 
 from . import geometry
 from .engine import OcrEngine
+from .lanes import lanes
 from .stages.locate import pale_share
 
 GLANCE_SIDE = 640
@@ -23,22 +26,30 @@ GLANCE_MIN_PALE_AREA = 0.2
 
 def text_beside(pixels: npt.NDArray[np.uint8], card_quad: geometry.Quad, engine: OcrEngine) -> bool:
     """Whether lines of text show beside the card at `card_quad`: a second card that no
-    outline showed. Only the free strips of the frame are looked at."""
+    outline showed. Only the free strips of the frame are looked at, on the lanes side by
+    side where there are two or three (in process)."""
     scale = min(1.0, GLANCE_SIDE / max(pixels.shape[:2]))
     around = geometry.expand_quad(card_quad, 0.05)
     least_pale = GLANCE_MIN_PALE_AREA * geometry.quad_area(card_quad) * scale**2
+    strips = []
     for x0, y0, x1, y1 in free_strips(card_quad, pixels.shape[:2]):
-        strip = cv2.resize(pixels[y0:y1, x0:x1], None, fx=scale, fy=scale)
-        if pale_share(strip) * strip.shape[0] * strip.shape[1] < least_pale:
-            continue  # no room for a card's pale face: grass, wood, a dark desk
-        boxes = engine.detect(np.asarray(strip, dtype=np.uint8), max(strip.shape[:2]))
-        centres = [box.quad.mean(axis=0) / scale + (x0, y0) for box in boxes]
-        outside = [
-            c for c in centres if cv2.pointPolygonTest(around, tuple(map(float, c)), False) < 0
-        ]
-        if len(outside) >= GLANCE_MIN_LINES:
-            return True
-    return False
+        strip = np.asarray(cv2.resize(pixels[y0:y1, x0:x1], None, fx=scale, fy=scale), np.uint8)
+        # Without room for a card's pale face (grass, wood, a dark desk) no need to look.
+        if pale_share(strip) * strip.shape[0] * strip.shape[1] >= least_pale:
+            strips.append((strip, (x0, y0)))
+
+    def lines_outside(strip: npt.NDArray[np.uint8], origin: tuple[int, int]) -> int:
+        boxes = engine.detect(strip, max(strip.shape[:2]))
+        centres = [box.quad.mean(axis=0) / scale + origin for box in boxes]
+        return sum(
+            cv2.pointPolygonTest(around, (float(x), float(y)), False) < 0 for x, y in centres
+        )
+
+    if len(strips) > 1 and cv2.getNumThreads() >= 2:
+        counts: Iterator[int] = lanes().map(lines_outside, *zip(*strips, strict=True))
+    else:
+        counts = (lines_outside(strip, origin) for strip, origin in strips)
+    return any(count >= GLANCE_MIN_LINES for count in counts)
 
 
 def free_strips(quad: geometry.Quad, shape: tuple[int, ...]) -> list[tuple[int, int, int, int]]:

@@ -6,10 +6,7 @@ Detector regions come back in flattened-card coordinates and leave here in the p
 from __future__ import annotations
 
 import dataclasses
-import functools
-import os
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -25,6 +22,7 @@ from ..alarms.glare import reflective
 from ..alarms.occlusion import occlusion
 from ..alarms.screen import screen
 from ..alarms.tamper import ps_altered
+from ..lanes import lanes
 from ..result import Alarm, AlarmKind
 from .timing import stopwatch
 
@@ -116,19 +114,11 @@ def _findings(evidence: CardEvidence) -> list[Finding]:
     """
     if cv2.getNumThreads() < 2:
         return [detect(evidence) for detect in DETECTORS]
-    threads = _detector_threads(os.getpid())
     started = {
-        detect: threads.submit(detect, evidence)
+        detect: lanes().submit(detect, evidence)
         for detect in sorted(DETECTORS, key=lambda detect: detect is not occlusion)
     }
     return [started[detect].result() for detect in DETECTORS]
-
-
-@functools.cache
-def _detector_threads(pid: int) -> ThreadPoolExecutor:
-    """Two threads for the detectors, one pool a process (`pid`: a forked child, which
-    inherits a pool object without its threads, makes its own)."""
-    return ThreadPoolExecutor(max_workers=2, thread_name_prefix=f"alarms-{pid}")
 
 
 def _explained_away(findings: list[Finding], limits: Mapping[AlarmKind, float]) -> list[Finding]:

@@ -1,0 +1,27 @@
+"""Two threads a process for the pieces of one request that can run side by side.
+
+OpenCV, NumPy and ONNX Runtime compute outside the GIL, so two Python threads keep two cores
+busy. In process a photo has the cores to itself, and independent pieces of it (the alarm
+detectors, a card's recognition batches) run side by side there; a server's or a batch's
+worker processes get one core each (`engine.share_cores`) and run them one after the other.
+A piece run in a lane must not wait for another lane's: both may be taken.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+LANES = 2
+
+
+def lanes() -> ThreadPoolExecutor:
+    """This process's lanes."""
+    return _lanes_of(os.getpid())
+
+
+@functools.cache
+def _lanes_of(pid: int) -> ThreadPoolExecutor:
+    # Keyed by `pid`: a forked child inherits the pool object without its threads.
+    return ThreadPoolExecutor(max_workers=LANES, thread_name_prefix=f"lanes-{pid}")
