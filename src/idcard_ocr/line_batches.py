@@ -2,11 +2,12 @@
 
 A batch is padded to its widest line, so lines are grouped by width (`rec_batches`), at most
 three to a batch: a card's seven to ten lines then make three or four batches, which in
-process run on both lanes (`lanes`), each on a one-thread session. Seed 13's 51 readings took
-51-53 ms each on one thread with batches of up to 1, 2, 3, 4 or 6 lines; on two lanes 30 ms
-with up to 3, 33 with up to 6, and 38 with one two-thread session running batches of up to
-6 one after the other. A batch reads the same whichever lane runs it, but a line can read a
-little differently in another batch (its score by up to 0.3%, a space more or less).
+process run on both lanes (`lanes`), each on half the threads (one, on two cores). Seed 13's
+51 readings took 51-53 ms each on one thread with batches of up to 1, 2, 3, 4 or 6 lines; on
+two lanes 30 ms with up to 3, 33 with up to 6, and 38 with one two-thread session running
+batches of up to 6 one after the other. A batch reads the same whichever lane runs it, but a
+line can read a little differently in another batch (its score by up to 0.3%, a space more
+or less).
 """
 
 from __future__ import annotations
