@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from . import geometry
 from .engine import OcrEngine
-from .lanes import lanes
+from .lanes import lanes, side_by_side
 from .stages.locate import pale_share
 
 GLANCE_SIDE = 640
@@ -45,7 +45,7 @@ def text_beside(pixels: npt.NDArray[np.uint8], card_quad: geometry.Quad, engine:
             cv2.pointPolygonTest(around, (float(x), float(y)), False) < 0 for x, y in centres
         )
 
-    if len(strips) > 1 and cv2.getNumThreads() >= 2:
+    if len(strips) > 1 and side_by_side():
         counts: Iterator[int] = lanes().map(lines_outside, *zip(*strips, strict=True))
     else:
         counts = (lines_outside(strip, origin) for strip, origin in strips)

@@ -14,7 +14,15 @@ import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 
+import cv2
+
 LANES = 2
+
+
+def side_by_side() -> bool:
+    """Whether this process runs pieces side by side: OpenCV may use a thread a lane (in
+    process; `engine.share_cores` leaves a worker process one)."""
+    return cv2.getNumThreads() >= LANES
 
 
 def lanes() -> ThreadPoolExecutor:

@@ -9,7 +9,6 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from .. import geometry
@@ -22,7 +21,7 @@ from ..alarms.glare import reflective
 from ..alarms.occlusion import occlusion
 from ..alarms.screen import screen
 from ..alarms.tamper import ps_altered
-from ..lanes import lanes
+from ..lanes import lanes, side_by_side
 from ..result import Alarm, AlarmKind
 from .timing import stopwatch
 
@@ -112,7 +111,7 @@ def _findings(evidence: CardEvidence) -> list[Finding]:
     one each, `engine.share_cores`), they run side by side, occlusion (~40% of their time)
     first, the others beside it: in process on 2 cores, 37 -> 26-28 ms a card.
     """
-    if cv2.getNumThreads() < 2:
+    if not side_by_side():
         return [detect(evidence) for detect in DETECTORS]
     started = {
         detect: lanes().submit(detect, evidence)
