@@ -5,14 +5,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 import pytest
 
-from cards import flat_card
+from cards import flat_card, photo
 from idcard_ocr import geometry
 from idcard_ocr.engine import RapidOcrEngine
 from idcard_ocr.line_batches import read_lines
 from idcard_ocr.stages.decode import decode_image
+from idcard_ocr.stages.locate import locate_cards
 
 
 class _RecordingRecogniser:
@@ -54,3 +56,37 @@ def test_a_card_reads_the_same_on_two_lanes_as_on_one_thread() -> None:
     crops = [geometry.crop_quad(card, geometry.order_quad(box.quad)) for box in boxes]
     assert len(crops) >= 7
     assert two.recognize(crops) == one.recognize(crops)
+
+
+def test_a_card_votes_the_same_on_two_lanes_as_on_one_thread() -> None:
+    """The orientation classifier scores halves of the lines on the lanes: each line's score
+    is the one a single batch gives, upright and turned over."""
+    image, _ = flat_card(8, "BACK")
+    card = decode_image(image).pixels
+    one, two = RapidOcrEngine(threads=1), RapidOcrEngine(threads=2)
+    boxes = one.detect(card, 960)
+    crops = [geometry.crop_quad(card, geometry.order_quad(box.quad)) for box in boxes][:6]
+    turned = [np.ascontiguousarray(crop[::-1, ::-1]) for crop in crops]
+    assert len(crops) >= 4
+    assert two.upside_down(crops) == one.upside_down(crops)
+    assert two.upside_down(turned) == one.upside_down(turned)
+    assert all(score > 0.5 for score in one.upside_down(turned))
+
+
+@pytest.mark.parametrize(("seed", "category"), [(3, "perspective"), (4, "two_sided")])
+def test_locate_finds_the_same_outlines_on_the_lanes(seed: int, category: str) -> None:
+    """Locate's views run on the lanes where OpenCV has two threads, else one after the
+    other: the same outlines in the same order."""
+    pixels = decode_image(photo(seed, category).jpeg).pixels
+    threads = cv2.getNumThreads()
+    try:
+        cv2.setNumThreads(2)
+        on_lanes = locate_cards(pixels).candidates
+        cv2.setNumThreads(1)
+        in_turn = locate_cards(pixels).candidates
+    finally:
+        cv2.setNumThreads(threads)
+    assert len(on_lanes) >= 2  # an outline found, and the whole frame
+    assert [(c.quad.tolist(), c.score) for c in on_lanes] == [
+        (c.quad.tolist(), c.score) for c in in_turn
+    ]

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from .errors import OcrFailed
 from .int8 import Precision, quantized_model, ranges_file
-from .lanes import LANES
+from .lanes import LANES, lanes
 from .line_batches import read_lines
 from .model_rewrites import prepared_model
 
@@ -250,10 +250,15 @@ class RapidOcrEngine:
     def upside_down(self, crops: Sequence[Image]) -> list[float]:
         if not crops:
             return []
-        out = self._cls(list(crops))
-        return [
-            float(score) if "180" in label else 1.0 - float(score) for label, score in out.cls_res
-        ]
+        if self._side_by_side and len(crops) > 1:
+            # Each crop is scored alone (resized to the classifier's fixed input): halves on
+            # the lanes score the same as one batch.
+            middle = (len(crops) + 1) // 2
+            halves = lanes().map(self._cls, [list(crops[:middle]), list(crops[middle:])])
+            scores = [pair for half in halves for pair in half.cls_res]
+        else:
+            scores = self._cls(list(crops)).cls_res
+        return [float(score) if "180" in label else 1.0 - float(score) for label, score in scores]
 
 
 def _thread_params(threads: int) -> dict[str, Any]:
