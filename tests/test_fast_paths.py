@@ -1,6 +1,6 @@
 """The speed-ups that must not change answers: the models without subnormal weights and
 with their biases fused into Gemms, the detector's input normalised in one pass, outlines
-whose print stands on end not read, recognition batches, a rectified card read once (its
+whose print stands on end not read, a rectified card read once (its
 lines carried onto the corrected flattening instead of read again), JPEGs decoded by
 OpenCV, and the outline's edge support measured in one vectorised pass."""
 
@@ -19,7 +19,6 @@ from idcard_ocr.engine import DetectedBox, detector_input
 from idcard_ocr.errors import ImageDecodeFailed
 from idcard_ocr.geometry import CARD_HEIGHT, CARD_WIDTH
 from idcard_ocr.layout import side_layout
-from idcard_ocr.line_batches import REC_MAX_BATCH, REC_MAX_PADDING, REC_MIN_RATIO, rec_batches
 from idcard_ocr.model_rewrites import prepared_model
 from idcard_ocr.result import CardSide
 from idcard_ocr.stages.decode import decode_image
@@ -27,25 +26,6 @@ from idcard_ocr.stages.locate import CardCandidate, _edge_support, gradient_magn
 from idcard_ocr.stages.orient import OrientedCard
 from idcard_ocr.stages.read import CardText, TextLine, carry_text
 from idcard_ocr.stages.rectify import rectify
-
-
-@pytest.mark.parametrize(
-    "ratios",
-    [
-        [],
-        [3.0],
-        [1.0, 2.0, 3.0, 7.0, 7.1, 8.0, 20.0, 21.0, 40.0],
-        [9.0] * 14,
-        [30.0, 2.0, 12.0, 12.5, 2.5, 6.0],
-    ],
-)
-def test_rec_batches_cover_each_crop_once_with_little_padding(ratios: list[float]) -> None:
-    batches = rec_batches(ratios)
-    assert sorted(i for batch in batches for i in batch) == list(range(len(ratios)))
-    for batch in batches:
-        widths = [max(REC_MIN_RATIO, ratios[i]) for i in batch]
-        assert len(batch) <= REC_MAX_BATCH
-        assert len(widths) * max(widths) <= REC_MAX_PADDING * sum(widths) + 1e-9
 
 
 def _front_text(shift: np.ndarray) -> CardText:

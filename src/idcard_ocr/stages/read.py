@@ -1,4 +1,4 @@
-"""Read: recognise the text in every detected region of the flattened card, in one batch."""
+"""Read: recognise the text in every detected region of the flattened card, each line alone."""
 
 from __future__ import annotations
 
