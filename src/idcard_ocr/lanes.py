@@ -1,10 +1,10 @@
 """Two threads a process for the pieces of one request that can run side by side.
 
 OpenCV, NumPy and ONNX Runtime compute outside the GIL, so two Python threads keep two cores
-busy. In process a photo has the cores to itself, and independent pieces of it (a card's
-recognition batches, the glance's strips, the alarm detectors) run side by side there; a
-server's or a batch's worker processes get one core each (`engine.share_cores`) and run them
-one after the other.
+busy. In process a photo has the cores to itself, and independent pieces of it (locate's
+views, the classifier's halves of a card's lines, its text lines, the glance's strips, the
+alarm detectors) run side by side there; a server's or a batch's worker processes get one
+core each (`engine.share_cores`) and run them one after the other.
 A piece run in a lane must not wait for another lane's: both may be taken.
 """
 

@@ -9,7 +9,8 @@ When nothing stands out, the whole frame is taken to be a tightly cropped card.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -66,13 +67,11 @@ def locate_cards(image: npt.NDArray[Any], work_side: int = WORK_SIDE) -> Located
         # Dilated once here, not once per outline: a point near the edge counts as on it.
         edges = cv2.dilate(gradient_magnitude(small), np.ones((5, 5), np.uint8))
         # The views are independent: on the lanes side by side (in process), in order.
-        run: Callable[..., Iterable[list[tuple[Quad, float]]]] = (
-            lanes().map if side_by_side() else map
-        )
+        run = lanes().map if side_by_side() else map
+        shapes = run(partial(_opened_shapes, side=max(small.shape[:2])), _views(small))
         found = [
             _to_candidate(quad, score * support, scale, small.shape[:2])
-            for shapes in run(partial(_opened_shapes, side=max(small.shape[:2])), _views(small))
-            for quad, score in shapes
+            for quad, score in itertools.chain.from_iterable(shapes)
             if (support := _edge_support(quad, edges)) >= MIN_EDGE_SUPPORT
         ]
         # A tight crop shows no card outline: the whole frame is the last candidate.
