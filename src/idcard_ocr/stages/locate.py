@@ -66,9 +66,14 @@ def locate_cards(image: npt.NDArray[Any], work_side: int = WORK_SIDE) -> Located
         small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         # Dilated once here, not once per outline: a point near the edge counts as on it.
         edges = cv2.dilate(gradient_magnitude(small), np.ones((5, 5), np.uint8))
+        # Opening cuts thin bright structures (mortar, wood grain, cables) off the card's blob.
+        kernels = [
+            cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+            for k in (5, max(7, max(small.shape[:2]) // 50) | 1)
+        ]
         # The views are independent: on the lanes side by side (in process), in order.
         run = lanes().map if side_by_side() else map
-        shapes = run(partial(_opened_shapes, side=max(small.shape[:2])), _views(small))
+        shapes = run(partial(_opened_shapes, kernels=kernels), _views(small))
         found = [
             _to_candidate(quad, score * support, scale, small.shape[:2])
             for quad, score in itertools.chain.from_iterable(shapes)
@@ -123,13 +128,11 @@ def _views(small: npt.NDArray[Any]) -> list[Callable[[], npt.NDArray[Any]]]:
     ]
 
 
-def _opened_shapes(view: Callable[[], npt.NDArray[Any]], side: int) -> list[tuple[Quad, float]]:
-    """The card shapes in the view, opened with a small and a large kernel: opening cuts
-    thin bright structures (mortar, wood grain, cables) off the card's blob."""
+def _opened_shapes(
+    view: Callable[[], npt.NDArray[Any]], kernels: list[npt.NDArray[Any]]
+) -> list[tuple[Quad, float]]:
+    """The card shapes in the view, opened with each of the kernels."""
     mask = view()
-    kernels = [
-        cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)) for k in (5, max(7, side // 50) | 1)
-    ]
     return [
         shape for k in kernels for shape in _card_shapes(cv2.morphologyEx(mask, cv2.MORPH_OPEN, k))
     ]
