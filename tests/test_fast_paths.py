@@ -2,7 +2,8 @@
 with their biases fused into Gemms, the detector's input normalised in one pass, outlines
 whose print stands on end not read, a rectified card read once (its
 lines carried onto the corrected flattening instead of read again), JPEGs decoded by
-OpenCV, and the outline's edge support measured in one vectorised pass."""
+OpenCV, the outline's edge support measured in one vectorised pass, and the occluder mask
+opened only around what it holds."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ import cv2
 import numpy as np
 import pytest
 import rapidocr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageOps
 
+from idcard_ocr.alarms.occlusion import _opened
 from idcard_ocr.engine import DetectedBox, detector_input
 from idcard_ocr.errors import ImageDecodeFailed
 from idcard_ocr.geometry import CARD_HEIGHT, CARD_WIDTH
@@ -122,6 +126,30 @@ def test_edge_support_counts_points_on_the_border() -> None:
     assert _edge_support(border, edges) == 1.0
     assert _edge_support(inside, edges) == 0.0
     assert _edge_support(border + 1000, edges) == 0.0  # wholly outside the image
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    blobs=st.lists(
+        st.tuples(
+            st.integers(-40, 300), st.integers(-40, 200), st.integers(1, 120), st.integers(1, 90)
+        ),
+        max_size=6,
+    ),
+    specks=st.integers(0, 40),
+    seed=st.integers(0, 1000),
+)
+def test_the_occluder_mask_opens_as_a_whole_image_opening_would(
+    blobs: list[tuple[int, int, int, int]], specks: int, seed: int
+) -> None:
+    """The opening is computed only around what the mask holds (`occlusion._opened`)."""
+    mask = np.zeros((180, 260), np.uint8)
+    for x, y, width, height in blobs:
+        cv2.ellipse(mask, (x, y), (width // 2, height // 2), 0, 0, 360, 255, cv2.FILLED)
+    rng = np.random.default_rng(seed)
+    mask[rng.integers(0, 180, specks), rng.integers(0, 260, specks)] = 255
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (21, 21))
+    assert np.array_equal(_opened(mask, disc), cv2.morphologyEx(mask, cv2.MORPH_OPEN, disc))
 
 
 def _scaling_model(weights: np.ndarray) -> bytes:

@@ -11,6 +11,9 @@ on the front, the portrait's head and shoulders (`portrait`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import cv2
 import numpy as np
 import numpy.typing as npt
@@ -121,8 +124,29 @@ def occluder_mask(evidence: CardEvidence) -> npt.NDArray[np.uint8]:
     for box in evidence.fixed_boxes().values():
         region, shape = coloured_by_design(evidence, box, FIXED_BOX_MARGIN_PX[evidence.side])
         mask[region][shape] = 0
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OPENING_PX, OPENING_PX))
-    return np.asarray(cv2.morphologyEx(mask, cv2.MORPH_OPEN, disc), dtype=np.uint8)
+    return _opened(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OPENING_PX, OPENING_PX)))
+
+
+def _opened(mask: npt.NDArray[np.uint8], disc: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
+    """`mask` opened with `disc` (eroded, then dilated), each pass only over the box around
+    what it can change: the same pixels as `cv2.morphologyEx`, at a fraction of the cost, as
+    a card's mask covers part of it and the erosion leaves little or nothing."""
+    eroded = _within_reach(cv2.erode, mask, disc)
+    return _within_reach(cv2.dilate, eroded, disc)
+
+
+def _within_reach(
+    operation: Callable[..., Any], mask: npt.NDArray[np.uint8], disc: npt.NDArray[Any]
+) -> npt.NDArray[np.uint8]:
+    """`operation` (erode or dilate, by the centred `disc`) of `mask`, which is 0 outside the
+    box around its pixels and the disc's reach beyond: only that is computed."""
+    out = np.zeros_like(mask)
+    if cv2.countNonZero(mask):
+        x, y, width, height = cv2.boundingRect(mask)
+        reach = disc.shape[0] // 2
+        box = np.s_[max(0, y - reach) : y + height + reach, max(0, x - reach) : x + width + reach]
+        out[box] = operation(mask[box], disc)
+    return out
 
 
 def _rods(gray: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:

@@ -58,12 +58,24 @@ class LocatedCards:
     elapsed_ms: float
 
 
-def locate_cards(image: npt.NDArray[Any], work_side: int = WORK_SIDE) -> LocatedCards:
-    """Find card outlines, best first, at most one per region."""
+def locate_cards(
+    image: npt.NDArray[Any],
+    work_side: int = WORK_SIDE,
+    frame: tuple[int, int] | None = None,
+) -> LocatedCards:
+    """Find card outlines, best first, at most one per region. `frame`: the height and width
+    of the photo `image` is a preview of (`decode.decode_preview`), whose coordinates the
+    outlines are then given in."""
     with stopwatch() as elapsed:
-        height, width = image.shape[:2]
+        height, width = frame or image.shape[:2]
         scale = min(1.0, work_side / max(height, width))
-        small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        small = cv2.resize(
+            image,
+            (round(width * scale), round(height * scale)) if frame else None,
+            fx=scale,
+            fy=scale,
+            interpolation=cv2.INTER_AREA,
+        )
         # Dilated once here, not once per outline: a point near the edge counts as on it.
         edges = cv2.dilate(gradient_magnitude(small), np.ones((5, 5), np.uint8))
         # Opening cuts thin bright structures (mortar, wood grain, cables) off the card's blob.
