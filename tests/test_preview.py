@@ -1,6 +1,6 @@
 """A large JPEG's cards are located on a preview that libjpeg decodes at a fraction of its
-size (`decode.decode_preview`, `pipeline.PREVIEW_SIDE`): the outlines come out in the
-photo's coordinates, where the full-size photo places them."""
+size (`stages.preview`): the outlines come out in the photo's coordinates, where the
+full-size photo places them."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from PIL import Image
 
 from cards import photo
 from idcard_ocr import geometry
-from idcard_ocr.pipeline import PREVIEW_SIDE, _decode_and_locate
 from idcard_ocr.stages.decode import decode_image, decode_preview
 from idcard_ocr.stages.locate import WORK_SIDE, locate_cards
+from idcard_ocr.stages.preview import PREVIEW_SIDE, decode_and_locate
 
 
 def _scene(height: int, width: int) -> np.ndarray:
@@ -82,18 +82,28 @@ def test_cards_located_on_a_preview_are_those_on_the_full_photo(seed: int, categ
         assert corners_apart < 0.02 * max(geometry.side_lengths(theirs.quad))
 
 
-def test_a_large_card_is_located_on_the_preview_a_far_one_on_the_full_photo() -> None:
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_large_card_is_located_on_the_preview_a_far_one_on_the_full_photo(
+    threads: int,
+) -> None:
     """A small outline is where resampling tips locate: such photos are located again on
-    the full decode, as without a preview."""
-    for seed, category, on_preview in ((1, "perspective", True), (2, "far", False)):
-        jpeg = photo(seed, category).jpeg
-        preview = decode_preview(jpeg, PREVIEW_SIDE)
-        assert preview is not None
-        decoded, located = _decode_and_locate(jpeg)
-        assert np.array_equal(decoded.pixels, decode_image(jpeg).pixels)
-        full = locate_cards(decoded.pixels).candidates
-        if on_preview:
-            expected = locate_cards(preview.pixels, frame=preview.full_size).candidates
-        else:
-            expected = full
-        assert [c.quad.tolist() for c in located.candidates] == [c.quad.tolist() for c in expected]
+    the full decode, as without a preview. The same with the full decode beside (two
+    threads, in process) or after (one, a server's worker)."""
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(threads)
+    try:
+        for seed, category, on_preview in ((1, "perspective", True), (2, "far", False)):
+            jpeg = photo(seed, category).jpeg
+            preview = decode_preview(jpeg, PREVIEW_SIDE)
+            assert preview is not None
+            decoded, located = decode_and_locate(jpeg)
+            assert np.array_equal(decoded.pixels, decode_image(jpeg).pixels)
+            if on_preview:
+                expected = locate_cards(preview.pixels, frame=preview.full_size)
+            else:
+                expected = locate_cards(decoded.pixels)
+            assert [c.quad.tolist() for c in located.candidates] == [
+                c.quad.tolist() for c in expected.candidates
+            ]
+    finally:
+        cv2.setNumThreads(before)

@@ -18,14 +18,10 @@ from .engine import OcrEngine, RapidOcrEngine
 from .errors import IdCardOcrError, IdCardTooSmall, ImageBlur, NoIdCard
 from .explain import MIN_CARD_WIDTH_PX, explain_no_card, width_px
 from .glance import text_beside
-from .lanes import lanes, side_by_side
 from .result import AlarmKind, CardSide, IdCardResult
 from .stages.cut import cut_candidates, reads_as_side
-from .stages.decode import DecodedImage, Preview, decode_image, decode_preview
 from .stages.locate import (
-    WORK_SIDE,
     CardCandidate,
-    LocatedCards,
     locate_cards,
     looks_like_card,
 )
@@ -37,17 +33,13 @@ from .stages.locate_text import (
 )
 from .stages.orient import OrientedCard, orient_card, reorient
 from .stages.parse import parse_card
+from .stages.preview import decode_and_locate
 from .stages.read import CardText, carry_text, read_text
 from .stages.rectify import rectify
 from .stages.timing import stopwatch
 from .stages.validate import validate_card
 
 MAX_TEXT_SLANT = 3.0
-# A JPEG is located on a preview of at least this side when it is that large; unless its
-# best outline spans less than this share of the photo (`_decode_and_locate`): the far set's
-# cards span 9-18%, the photo sets' at least 30%.
-PREVIEW_SIDE = 2 * WORK_SIDE
-SMALL_OUTLINE_SHARE = 0.25
 # Blur that smooths a display's sub-pixel grid (2-6 photo px) away but keeps print legible.
 DESCREEN_SIGMA = 3.0
 
@@ -82,7 +74,7 @@ class Recognizer:
         the stages leave of it went to the search for cards that did not read (outlines
         tried and turned down, text passes, the glance for a second card) and the crops."""
         with stopwatch() as elapsed:
-            decoded, located = _decode_and_locate(image)
+            decoded, located = decode_and_locate(image)
             texts = TextFinds(decoded.pixels, self.engine)
             try:
                 cards = self._read_cards(decoded.pixels, located.candidates, texts)
@@ -261,39 +253,6 @@ class Recognizer:
             if card is not None:
                 cards.append(card)
         return cards, too_small
-
-
-def _decode_and_locate(image: bytes) -> tuple[DecodedImage, LocatedCards]:
-    """The photo decoded, and the cards in it located: in a large JPEG on a preview decoded
-    at a fraction of its size (`decode_preview`), in process while the full decode, which
-    libjpeg does on one core, runs in a lane beside. Locate's time includes the preview's.
-
-    A small card's outline spans few of locate's pixels, and how they were resampled can tip
-    it: a preview of just the work side outlined far#15 of the far set (seed 11) otherwise,
-    one of twice that merged far#54 with the ground beside it. So the preview keeps twice
-    the work side, and a photo whose best outline is small, or that shows none, is located
-    again on the full decode."""
-    full = lanes().submit(decode_image, image) if side_by_side() else None
-    preview = decode_preview(image, PREVIEW_SIDE)
-    located = None if preview is None else _located_on(preview)
-    decoded = full.result() if full is not None else decode_image(image)
-    if located is not None and _large_outline(located.candidates[0], decoded.pixels.shape):
-        return decoded, located
-    spent = 0.0 if located is None else located.elapsed_ms
-    relocated = locate_cards(decoded.pixels)
-    return decoded, dataclasses.replace(relocated, elapsed_ms=relocated.elapsed_ms + spent)
-
-
-def _located_on(preview: Preview) -> LocatedCards:
-    located = locate_cards(preview.pixels, frame=preview.full_size)
-    return dataclasses.replace(located, elapsed_ms=located.elapsed_ms + preview.elapsed_ms)
-
-
-def _large_outline(candidate: CardCandidate, shape: tuple[int, ...]) -> bool:
-    """Whether `candidate` is an outline spanning SMALL_OUTLINE_SHARE of the photo's longer
-    side or more."""
-    span = max(geometry.side_lengths(candidate.quad))
-    return not candidate.whole_frame and span >= SMALL_OUTLINE_SHARE * max(shape[:2])
 
 
 def _lines(text: CardText) -> tuple[str, ...]:
