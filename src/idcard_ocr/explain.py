@@ -11,7 +11,8 @@ import numpy.typing as npt
 from . import geometry
 from .alarms.blur import blurred_photo, unreadably_blurry
 from .errors import IdCardTooSmall, ImageBlur, NoIdCard
-from .stages.locate import CardCandidate, locate_cards, looks_like_card, pale_card_shape
+from .stages.locate import CardCandidate, locate_cards
+from .stages.pale import looks_like_card, pale_card_shape
 
 MIN_CARD_WIDTH_PX = 250
 TINY_SEARCH_SIDE = 2160

@@ -12,7 +12,7 @@ import numpy.typing as npt
 from . import geometry
 from .engine import OcrEngine
 from .lanes import lanes, side_by_side
-from .stages.locate import pale_share
+from .stages.pale import pale_share
 
 GLANCE_SIDE = 640
 GLANCE_MIN_LINES = 3

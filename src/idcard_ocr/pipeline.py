@@ -20,11 +20,7 @@ from .explain import MIN_CARD_WIDTH_PX, explain_no_card, width_px
 from .glance import text_beside
 from .result import AlarmKind, CardSide, IdCardResult
 from .stages.cut import cut_candidates, reads_as_side
-from .stages.locate import (
-    CardCandidate,
-    locate_cards,
-    looks_like_card,
-)
+from .stages.locate import CardCandidate, locate_cards
 from .stages.locate_text import (
     COARSE_DETECT_SIDE,
     DETECT_SIDE,
@@ -32,6 +28,7 @@ from .stages.locate_text import (
     TextFinds,
 )
 from .stages.orient import OrientedCard, orient_card, reorient
+from .stages.pale import looks_like_card
 from .stages.parse import parse_card
 from .stages.preview import decode_and_locate
 from .stages.read import CardText, carry_text, read_text

@@ -37,7 +37,6 @@ MAX_SIDE_RATIO = 1.6
 # fifth cannot turn away a shape that would pass once refined.
 ROUGH_SLACK = 0.2
 MIN_EDGE_SUPPORT = 0.6
-TINY_ASPECT = (1.1, 1.9)
 PALE_MIN_VALUE, PALE_MAX_SATURATION = 170, 60
 EDGE_SAMPLES = 24
 EDGE_STRENGTH = 60.0
@@ -69,6 +68,7 @@ def locate_cards(
     with stopwatch() as elapsed:
         height, width = frame or image.shape[:2]
         scale = min(1.0, work_side / max(height, width))
+        # A preview is brought to the size the photo itself would give (as `fx` would round it).
         small = cv2.resize(
             image,
             (round(width * scale), round(height * scale)) if frame else None,
@@ -94,30 +94,6 @@ def locate_cards(
         # A tight crop shows no card outline: the whole frame is the last candidate.
         candidates = [*distinct_outlines(found), _whole_frame(width, height)]
     return LocatedCards(tuple(candidates), elapsed[0])
-
-
-def looks_like_card(image: npt.NDArray[Any], quad: Quad) -> bool:
-    """A cheap check for outlines too small to read: pale, card-shaped, with fine print."""
-    if not pale_card_shape(image, quad):
-        return False
-    patch = geometry.warp_quad(image, quad, 160, 101)
-    detail = float(cv2.Laplacian(cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY), cv2.CV_32F).std())
-    return detail > 12.0
-
-
-def pale_card_shape(image: npt.NDArray[Any], quad: Quad) -> bool:
-    """Card-shaped and mostly pale: a card, unless its print says otherwise (a blurred card
-    has no print to tell)."""
-    aspect = geometry.quad_aspect(quad)
-    if not TINY_ASPECT[0] <= max(aspect, 1 / aspect) <= TINY_ASPECT[1]:
-        return False
-    return pale_share(geometry.warp_quad(image, quad, 160, 101)) > 0.6
-
-
-def pale_share(image: npt.NDArray[Any]) -> float:
-    """The share of the image that is light and greyish, as most of a card is."""
-    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
-    return float(np.mean((hsv[:, :, 2] > 110) & (hsv[:, :, 1] < 70)))
 
 
 def _views(small: npt.NDArray[Any]) -> list[Callable[[], npt.NDArray[Any]]]:
