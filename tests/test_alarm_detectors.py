@@ -26,6 +26,7 @@ from idcard_ocr.geometry import CARD_HEIGHT, CARD_WIDTH
 from idcard_ocr.layout import side_layout
 from idcard_ocr.result import Alarm, AlarmKind, CardSide, Check, IdCardResult
 from idcard_synth.alarms import AlarmSample, make_alarm_sample, make_alarm_sample_at
+from opencv_threads import opencv_threads
 
 
 @cache
@@ -76,12 +77,8 @@ def test_detectors_side_by_side_find_what_one_thread_finds() -> None:
     worker, which OpenCV gives one thread, one after the other: the same alarms either way."""
     photo = sample("occlusion", "over_text", 7).jpeg
     side_by_side = recognizer()(photo).alarms
-    threads = cv2.getNumThreads()
-    cv2.setNumThreads(1)
-    try:
+    with opencv_threads(1):
         one_thread = recognizer()(photo).alarms
-    finally:
-        cv2.setNumThreads(threads)
     assert [(a.kind, a.score, a.raised, a.fields) for a in side_by_side] == [
         (a.kind, a.score, a.raised, a.fields) for a in one_thread
     ]

@@ -16,6 +16,7 @@ from idcard_ocr import geometry
 from idcard_ocr.stages.decode import decode_image, decode_preview
 from idcard_ocr.stages.locate import WORK_SIDE, locate_cards
 from idcard_ocr.stages.preview import PREVIEW_SIDE, decode_and_locate
+from opencv_threads import opencv_threads
 
 
 def _scene(height: int, width: int) -> np.ndarray:
@@ -89,21 +90,17 @@ def test_a_large_card_is_located_on_the_preview_a_far_one_on_the_full_photo(
     """A small outline is where resampling tips locate: such photos are located again on
     the full decode, as without a preview. The same with the full decode beside (two
     threads, in process) or after (one, a server's worker)."""
-    before = cv2.getNumThreads()
-    cv2.setNumThreads(threads)
-    try:
-        for seed, category, on_preview in ((1, "perspective", True), (2, "far", False)):
-            jpeg = photo(seed, category).jpeg
-            preview = decode_preview(jpeg, PREVIEW_SIDE)
-            assert preview is not None
+    for seed, category, on_preview in ((1, "perspective", True), (2, "far", False)):
+        jpeg = photo(seed, category).jpeg
+        preview = decode_preview(jpeg, PREVIEW_SIDE)
+        assert preview is not None
+        with opencv_threads(threads):
             decoded, located = decode_and_locate(jpeg)
             assert np.array_equal(decoded.pixels, decode_image(jpeg).pixels)
             if on_preview:
                 expected = locate_cards(preview.pixels, frame=preview.full_size)
             else:
                 expected = locate_cards(decoded.pixels)
-            assert [c.quad.tolist() for c in located.candidates] == [
-                c.quad.tolist() for c in expected.candidates
-            ]
-    finally:
-        cv2.setNumThreads(before)
+        assert [c.quad.tolist() for c in located.candidates] == [
+            c.quad.tolist() for c in expected.candidates
+        ]

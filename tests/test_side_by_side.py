@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-import cv2
 import numpy as np
 import pytest
 
@@ -14,6 +13,7 @@ from idcard_ocr.engine import RapidOcrEngine
 from idcard_ocr.line_reading import read_lines
 from idcard_ocr.stages.decode import decode_image
 from idcard_ocr.stages.locate import locate_cards
+from opencv_threads import opencv_threads
 
 
 @pytest.mark.parametrize("side_by_side", [False, True])
@@ -61,14 +61,10 @@ def test_locate_finds_the_same_outlines_on_the_lanes(seed: int, category: str) -
     """Locate's views run on the lanes where OpenCV has two threads, else one after the
     other: the same outlines in the same order."""
     pixels = decode_image(photo(seed, category).jpeg).pixels
-    threads = cv2.getNumThreads()
-    try:
-        cv2.setNumThreads(2)
+    with opencv_threads(2):
         on_lanes = locate_cards(pixels).candidates
-        cv2.setNumThreads(1)
+    with opencv_threads(1):
         in_turn = locate_cards(pixels).candidates
-    finally:
-        cv2.setNumThreads(threads)
     assert len(on_lanes) >= 2  # an outline found, and the whole frame
     assert [(c.quad.tolist(), c.score) for c in on_lanes] == [
         (c.quad.tolist(), c.score) for c in in_turn
